@@ -1,0 +1,116 @@
+# armlet: `make` builds build/armlet, a static aarch64 binary (cross-compiled
+# on x86_64 hosts). `make check` sets up, runs the unit tests natively, then
+# the integration tests on arm64 KVM (through the nested harness on x86).
+
+BUILD ?= build
+HOST_ARCH := $(shell uname -m)
+SETUP_STAMP := .cache/setup.stamp
+
+ifeq ($(HOST_ARCH),aarch64)
+CROSS ?=
+ARM64_SYSROOT ?=
+else
+CROSS ?= aarch64-linux-gnu-
+# libfdt-dev:arm64 conflicts with the native libfdt-dev, so scripts/setup
+# unpacks it here instead of installing it through multiarch.
+ARM64_SYSROOT ?= .cache/arm64-root
+endif
+
+CC := $(CROSS)gcc
+STRIP := $(CROSS)strip
+HOSTCC ?= gcc
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+COMMON_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g $(WARN) -MMD -MP
+CFLAGS ?=
+ARM64_CFLAGS := $(COMMON_CFLAGS) -DARMLET_VERSION='"$(VERSION)"' \
+	$(if $(ARM64_SYSROOT),-I$(ARM64_SYSROOT)/usr/include) $(CFLAGS)
+ARM64_LDFLAGS := -static $(if $(ARM64_SYSROOT),-L$(ARM64_SYSROOT)/usr/lib/aarch64-linux-gnu)
+ARM64_LIBS := -lfdt -lz -lpthread
+
+# Portable sources: no KVM, so they also build natively for the unit tests.
+PORTABLE_SRCS := \
+	vmm/log.c vmm/exitcode.c vmm/layout.c vmm/mem.c vmm/bus.c vmm/cli.c \
+	vmm/loader.c vmm/vm.c vmm/dev/uart.c vmm/dev/testdev.c \
+	irqchip/irqchip.c irqchip/gic_fdt.c timer/arch_timer.c fdt/fdt.c
+# KVM sources: arm64 only.
+KVM_SRCS := main.c vmm/kvm.c vmm/vcpu.c vmm/loop.c irqchip/select.c irqchip/vgic_v3.c
+
+ARM64_OBJS := $(patsubst %.c,$(BUILD)/arm64/%.o,$(PORTABLE_SRCS) $(KVM_SRCS))
+
+.PHONY: all clean check check-unit check-integration boot setup guests format unit
+all: $(BUILD)/armlet
+
+$(SETUP_STAMP): scripts/setup
+	scripts/setup
+	@touch $@
+
+setup:
+	scripts/setup
+
+$(BUILD)/arm64/%.o: %.c | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ARM64_CFLAGS) -c $< -o $@
+
+$(BUILD)/armlet: $(ARM64_OBJS)
+	$(CC) $(ARM64_LDFLAGS) -o $@ $^ $(ARM64_LIBS)
+	$(STRIP) -o $@.stripped $@
+
+# --- unit tests: Check, natively, on plain memory -------------------------
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+HOST_CFLAGS := $(COMMON_CFLAGS) -Wno-missing-prototypes $(shell pkg-config --cflags check 2>/dev/null)
+HOST_LIBS := $(shell pkg-config --libs check 2>/dev/null) -lfdt -lz -lpthread
+UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(PORTABLE_SRCS) $(UNIT_SRCS))
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+UNIT_SAN_OBJS := $(patsubst %.c,$(BUILD)/host-san/%.o,$(PORTABLE_SRCS) $(UNIT_SRCS))
+
+$(BUILD)/host/%.o: %.c | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
+
+$(BUILD)/host-san/%.o: %.c | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(BUILD)/unit-tests: $(UNIT_OBJS)
+	$(HOSTCC) -o $@ $^ $(HOST_LIBS)
+
+$(BUILD)/unit-tests-san: $(UNIT_SAN_OBJS)
+	$(HOSTCC) $(SAN_FLAGS) -o $@ $^ $(HOST_LIBS)
+
+unit: $(BUILD)/unit-tests $(BUILD)/unit-tests-san
+
+# The tests write their scratch files under $(BUILD)/unit-tmp.
+check-unit: unit
+	@mkdir -p $(BUILD)/unit-tmp
+	ARMLET_TEST_TMP=$(BUILD)/unit-tmp $(BUILD)/unit-tests
+	ARMLET_TEST_TMP=$(BUILD)/unit-tmp ASAN_OPTIONS=detect_leaks=1 $(BUILD)/unit-tests-san
+
+# --- bare-metal test guests ------------------------------------------------
+include tests/guests/guests.mk
+
+# --- integration: in the nested harness on x86, directly on arm64 KVM ------
+NESTED_ARGS ?=
+L2_INITRAMFS := $(BUILD)/l2/initramfs.cpio.gz
+
+$(L2_INITRAMFS): scripts/mk-l2-initramfs tests/integration/l2-body.sh | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	scripts/mk-l2-initramfs $@ tests/integration/l2-body.sh
+
+check-integration: $(BUILD)/armlet guests $(L2_INITRAMFS)
+	scripts/nested $(NESTED_ARGS) tests/integration/run-all.sh
+
+check: check-unit check-integration
+
+# The main job: boot a Debian guest and show its console.
+boot: $(BUILD)/armlet $(L2_INITRAMFS)
+	scripts/nested $(NESTED_ARGS) tests/integration/boot-debian.sh
+
+format:
+	clang-format -i $(PORTABLE_SRCS) $(KVM_SRCS) $(wildcard */*.h */*/*.h) $(UNIT_SRCS)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Interrupt-controller models. Each model is a backend file with a
+ * `static const struct irqchip_ops`; the VM picks one at run time and never
+ * patches it. vmm/ and the devices talk to the model only through this file.
+ *
+ * Lifecycle, in this order (see main.c):
+ *   irqchip_select()   before the VM exists: which model, and why
+ *   ops->create()      after KVM_CREATE_VM and RAM, before any vCPU exists
+ *   ops->vcpu_init()   once per vCPU, after KVM_ARM_VCPU_INIT
+ *   ops->finalize()    after every vCPU exists (KVM's vGIC CTRL_INIT)
+ *   ops->fdt_node()    while the device tree is built
+ *   ops->set_line()    from any thread once finalized
+ */
+#ifndef ARMLET_IRQCHIP_H
+#define ARMLET_IRQCHIP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct vm;
+struct fdt_ctx;
+
+enum irqchip_model {
+	IRQCHIP_AUTO,  /* probe and pick the best model the host offers */
+	IRQCHIP_GICV3, /* in-kernel vGICv3 */
+	IRQCHIP_NR_MODELS
+};
+
+/* "auto", "gicv3", ...; returns -EINVAL for an unknown name. */
+int irqchip_model_parse(const char *name, enum irqchip_model *out);
+const char *irqchip_model_name(enum irqchip_model model);
+
+struct irqchip_ops {
+	const char *name;
+	/*
+	 * Asks the host whether this model can be created, without creating it.
+	 * Returns 0, or -errno with why in reason (one clause, e.g.
+	 * "KVM_CREATE_DEVICE vgic-v3: ENODEV").
+	 */
+	int (*probe)(struct vm *vm, char *reason, size_t len);
+	int (*create)(struct vm *vm);
+	int (*vcpu_init)(struct vm *vm, unsigned cpu, int vcpu_fd);
+	int (*finalize)(struct vm *vm);
+	/*
+	 * Drives SPI spi (0-based, INTID 32 + spi) to level. Thread-safe.
+	 * Returns -errno.
+	 */
+	int (*set_line)(struct vm *vm, unsigned spi, bool level);
+	/* Adds the controller node (with a phandle) to the device tree. */
+	int (*fdt_node)(const struct fdt_ctx *ctx);
+	/*
+	 * Writes the interrupt specifier cells for SPI spi into cells and
+	 * returns how many it wrote (at most 4).
+	 */
+	unsigned (*fdt_spi_cells)(unsigned spi, bool level, uint32_t *cells);
+	/* Likewise for a PPI given by INTID (16..31), e.g. the timer's. */
+	unsigned (*fdt_ppi_cells)(unsigned intid, bool level, uint32_t *cells);
+	void (*destroy)(struct vm *vm);
+};
+
+/*
+ * Resolves the requested model to a backend. For IRQCHIP_AUTO, probes the
+ * candidates best first; reason receives one line saying what was chosen
+ * and why the better ones were not. Returns NULL, with why in reason, when
+ * the host cannot provide the requested model.
+ */
+const struct irqchip_ops *irqchip_select(struct vm *vm, enum irqchip_model model,
+					 char *reason, size_t len);
+
+/* The backends. */
+extern const struct irqchip_ops vgic_v3_ops;
+
+#endif

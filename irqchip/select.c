@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Choosing a model: the probe order of --irqchip=auto lives here. */
+#include <stdio.h>
+
+#include "irqchip.h"
+
+/* The backend for each concrete model; NULL for auto. */
+static const struct irqchip_ops *const model_ops[IRQCHIP_NR_MODELS] = {
+	[IRQCHIP_GICV3] = &vgic_v3_ops,
+};
+
+/* What auto tries, best first. */
+static const enum irqchip_model auto_order[] = {
+	IRQCHIP_GICV3,
+};
+
+const struct irqchip_ops *irqchip_select(struct vm *vm, enum irqchip_model model,
+					 char *reason, size_t len)
+{
+	char why[512] = "", one[160];
+	size_t used = 0;
+
+	if (model != IRQCHIP_AUTO) {
+		const struct irqchip_ops *ops = model_ops[model];
+
+		if (ops->probe(vm, one, sizeof(one)) == 0) {
+			snprintf(reason, len, "%s (requested)", ops->name);
+			return ops;
+		}
+		snprintf(reason, len, "%s is not available on this host: %s", ops->name, one);
+		return NULL;
+	}
+	for (size_t i = 0; i < sizeof(auto_order) / sizeof(auto_order[0]); i++) {
+		const struct irqchip_ops *ops = model_ops[auto_order[i]];
+
+		if (ops->probe(vm, one, sizeof(one)) == 0) {
+			if (used)
+				snprintf(reason, len, "%s (auto; better models unavailable: %s)", ops->name, why);
+			else
+				snprintf(reason, len, "%s (auto; the best model this host offers)", ops->name);
+			return ops;
+		}
+		used += (size_t)snprintf(why + used, sizeof(why) - used, "%s%s", used ? "; " : "", one);
+		if (used >= sizeof(why))
+			used = sizeof(why) - 1;
+	}
+	snprintf(reason, len, "no interrupt controller model is available: %s", why);
+	return NULL;
+}

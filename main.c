@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * armlet: a small virtual machine monitor for arm64 KVM hosts.
+ *
+ * cmd_run() reads top to bottom in the order the VM must be built:
+ * parse -> open KVM -> create VM -> RAM -> irqchip -> vCPUs -> devices ->
+ * irqchip finalize -> load kernel/initrd -> FDT -> run.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fdt/fdt.h"
+#include "vmm/cli.h"
+#include "vmm/dev/testdev.h"
+#include "vmm/dev/uart.h"
+#include "vmm/exitcode.h"
+#include "vmm/kvm.h"
+#include "vmm/layout.h"
+#include "vmm/loader.h"
+#include "vmm/log.h"
+#include "vmm/loop.h"
+#include "vmm/vcpu.h"
+#include "vmm/vm.h"
+
+#ifndef ARMLET_VERSION
+#define ARMLET_VERSION "unknown"
+#endif
+
+#define ERRLEN 512
+
+/* Everything one run needs beyond struct vm, so cmd_run() can unwind it. */
+struct run_ctx {
+	struct vm_config cfg;
+	struct vm vm;
+	struct kernel_image kernel;
+	struct uart uart;
+	char err[ERRLEN];
+};
+
+static int setup_failed(const char *what, const char *err)
+{
+	log_error("%s: %s", what, err);
+	return EXIT_SETUP;
+}
+
+static int read_kernel(struct run_ctx *c)
+{
+	int ret = kernel_image_read(c->cfg.kernel, c->cfg.ram_size, &c->kernel, c->err, ERRLEN);
+
+	if (ret == 0)
+		return 0;
+	/* lkvm's wording: existing runners match this line. */
+	if (ret == -ENOENT || ret == -EACCES || ret == -EISDIR || ret == -ENOTDIR || ret == -ELOOP)
+		fprintf(stderr, "  Fatal: Unable to open kernel %s\n", c->cfg.kernel);
+	else
+		log_error("kernel %s %s", c->cfg.kernel, c->err);
+	return EXIT_SETUP;
+}
+
+static int create_irqchip(struct run_ctx *c)
+{
+	struct vm *vm = &c->vm;
+	int ret;
+
+	vm->irqchip = irqchip_select(vm, c->cfg.irqchip, vm->irqchip_reason, sizeof(vm->irqchip_reason));
+	if (!vm->irqchip)
+		return setup_failed("irqchip", vm->irqchip_reason);
+	log_info("irqchip: %s", vm->irqchip_reason);
+	ret = vm->irqchip->create(vm);
+	if (ret) {
+		snprintf(c->err, ERRLEN, "cannot create %s: %s", vm->irqchip->name, strerror(-ret));
+		return setup_failed("irqchip", c->err);
+	}
+	return 0;
+}
+
+static int add_devices(struct run_ctx *c)
+{
+	struct vm *vm = &c->vm;
+	int ret;
+
+	uart_init(&c->uart, STDOUT_FILENO, vm_spi_handle(vm, LAYOUT_SPI_UART));
+	vm->uart = &c->uart;
+	ret = bus_add(&vm->bus, layout_base(LAYOUT_UART), layout_size(LAYOUT_UART), &uart_mmio_ops, &c->uart);
+	if (!ret && c->cfg.testdev)
+		ret = bus_add(&vm->bus, layout_base(LAYOUT_TESTDEV), layout_size(LAYOUT_TESTDEV),
+			      &testdev_mmio_ops, vm);
+	if (ret) {
+		snprintf(c->err, ERRLEN, "cannot map devices: %s", strerror(-ret));
+		return setup_failed("devices", c->err);
+	}
+	return 0;
+}
+
+static int load_guest(struct run_ctx *c)
+{
+	struct vm *vm = &c->vm;
+	uint64_t kernel = layout_base(LAYOUT_RAM) + c->kernel.load_offset;
+	uint64_t initrd_size = 0;
+	struct stat st;
+	int ret;
+
+	if (c->cfg.initrd) {
+		if (stat(c->cfg.initrd, &st) || !S_ISREG(st.st_mode)) {
+			fprintf(stderr, "  Fatal: Unable to open initrd %s\n", c->cfg.initrd);
+			return EXIT_SETUP;
+		}
+		initrd_size = (uint64_t)st.st_size;
+	}
+	ret = layout_place_boot(vm->mem.size, kernel, kernel + c->kernel.footprint, initrd_size, &vm->boot);
+	if (ret) {
+		snprintf(c->err, ERRLEN, "kernel (%llu MiB) and initrd (%llu MiB) do not fit in %llu MiB "
+			 "of RAM; raise -m", (unsigned long long)(c->kernel.footprint >> 20),
+			 (unsigned long long)(initrd_size >> 20), (unsigned long long)(vm->mem.size >> 20));
+		return setup_failed("load", c->err);
+	}
+	ret = kernel_image_load(&c->kernel, &vm->mem, kernel);
+	if (!ret && c->cfg.initrd)
+		ret = loader_load_file(c->cfg.initrd, &vm->mem, vm->boot.initrd, initrd_size);
+	if (ret) {
+		snprintf(c->err, ERRLEN, "cannot load the guest: %s", strerror(-ret));
+		return setup_failed("load", c->err);
+	}
+	vm->entry = kernel;
+	return 0;
+}
+
+static int write_file(const char *path, const void *buf, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, buf, len);
+	if (close(fd) || n != (ssize_t)len)
+		return n < 0 ? -errno : -EIO;
+	return 0;
+}
+
+/* Builds the DTB in place in guest RAM; with --dump-dtb also writes it out. */
+static int build_fdt(struct run_ctx *c)
+{
+	struct vm *vm = &c->vm;
+	void *blob = guest_ptr(&vm->mem, vm->boot.fdt, LAYOUT_FDT_MAX);
+	int size, ret;
+
+	size = blob ? fdt_build(vm, blob, LAYOUT_FDT_MAX) : -ERANGE;
+	if (size < 0) {
+		snprintf(c->err, ERRLEN, "cannot build the device tree: %s", strerror(-size));
+		return setup_failed("fdt", c->err);
+	}
+	if (!c->cfg.dump_dtb)
+		return 0;
+	ret = write_file(c->cfg.dump_dtb, blob, (size_t)size);
+	if (ret) {
+		snprintf(c->err, ERRLEN, "cannot write %s: %s", c->cfg.dump_dtb, strerror(-ret));
+		return setup_failed("--dump-dtb", c->err);
+	}
+	return 0;
+}
+
+/* The VM from KVM_CREATE_VM to the point where it could run. */
+static int build_vm(struct run_ctx *c)
+{
+	struct vm *vm = &c->vm;
+	int ret;
+
+	if (kvm_open(vm, c->err, ERRLEN) || kvm_create_vm(vm, c->err, ERRLEN) ||
+	    kvm_map_ram(vm, c->err, ERRLEN))
+		return setup_failed("kvm", c->err);
+	ret = create_irqchip(c);
+	if (ret)
+		return ret;
+	if (vcpus_create(vm, c->err, ERRLEN))
+		return setup_failed("vcpu", c->err);
+	ret = add_devices(c);
+	if (ret)
+		return ret;
+	ret = vm->irqchip->finalize(vm);
+	if (ret) {
+		snprintf(c->err, ERRLEN, "cannot initialise %s: %s", vm->irqchip->name, strerror(-ret));
+		return setup_failed("irqchip", c->err);
+	}
+	if (vcpus_init_pmu(vm, c->err, ERRLEN))
+		return setup_failed("pmu", c->err);
+	ret = load_guest(c);
+	return ret ? ret : build_fdt(c);
+}
+
+static int run_vm(struct run_ctx *c)
+{
+	struct vm *vm = &c->vm;
+	int ret = vcpu_set_boot_regs(vm, vm->entry, vm->boot.fdt);
+
+	if (ret) {
+		snprintf(c->err, ERRLEN, "cannot set the boot registers: %s", strerror(-ret));
+		return setup_failed("vcpu", c->err);
+	}
+	ret = vcpus_start(vm);
+	if (ret) {
+		vm_request_stop(vm, EXIT_INTERNAL, "cannot start vCPU threads: %s", strerror(-ret));
+	} else {
+		loop_run(vm);
+	}
+	vcpus_join(vm);
+	if (vm->exit_code == EXIT_POWEROFF)
+		log_debug("%s", vm->exit_reason);
+	else
+		log_info("%s", vm->exit_reason);
+	log_debug("start to first KVM_RUN: %.3f ms",
+		  vm->t_first_run ? (double)(vm->t_first_run - vm->t_start) / 1e6 : 0.0);
+	return vm->exit_code;
+}
+
+static void run_ctx_free(struct run_ctx *c)
+{
+	struct vm *vm = &c->vm;
+
+	vcpus_destroy(vm);
+	if (vm->irqchip && vm->irqchip->destroy)
+		vm->irqchip->destroy(vm);
+	if (vm->uart)
+		uart_destroy(vm->uart);
+	kvm_close(vm);
+	kernel_image_free(&c->kernel);
+	vm_destroy(vm);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct run_ctx *c = calloc(1, sizeof(*c));
+	int ret;
+
+	if (!c)
+		return EXIT_SETUP;
+	if (cli_parse_run(argc, argv, &c->cfg, c->err, ERRLEN)) {
+		log_error("%s", c->err);
+		free(c);
+		return EXIT_SETUP;
+	}
+	if (c->cfg.help) {
+		cli_usage_run(stdout);
+		free(c);
+		return 0;
+	}
+	log_set_level(c->cfg.loglevel);
+	if (vm_init(&c->vm, &c->cfg)) {
+		log_error("cannot set up the VM: %s", strerror(errno));
+		free(c);
+		return EXIT_SETUP;
+	}
+	ret = loop_block_signals() ? EXIT_SETUP : 0;
+	if (!ret)
+		ret = read_kernel(c);
+	if (!ret)
+		ret = build_vm(c);
+	if (!ret && !c->cfg.dump_dtb)
+		ret = run_vm(c);
+	run_ctx_free(c);
+	free(c);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "help";
+
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(argc - 2, argv + 2);
+	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("armlet version %s\n", ARMLET_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		if (argc > 2 && strcmp(argv[2], "run") == 0)
+			cli_usage_run(stdout);
+		else
+			cli_usage_main(stdout);
+		return 0;
+	}
+	log_error("'%s' is not an armlet command (see armlet --help)", cmd);
+	return EXIT_SETUP;
+}

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "exitcode.h"
+#include "layout.h"
+
+struct cli_opt;
+typedef int (*cli_handler)(struct vm_config *cfg, const char *arg, char *err, size_t len);
+
+struct cli_opt {
+	char short_name; /* 0 for none */
+	const char *long_name;
+	const char *arg_name; /* NULL for a flag */
+	const char *help;
+	cli_handler handle;
+};
+
+static int cli_err(char *err, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int cli_err(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+int cli_parse_size(const char *s, uint64_t *bytes)
+{
+	uint64_t shift = 20, n;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno)
+		return -EINVAL;
+	switch (toupper((unsigned char)*end)) {
+	case 'K': shift = 10; end++; break;
+	case 'M': shift = 20; end++; break;
+	case 'G': shift = 30; end++; break;
+	case 'T': shift = 40; end++; break;
+	case '\0': break;
+	default: return -EINVAL;
+	}
+	if (strcasecmp(end, "") != 0 && strcasecmp(end, "B") != 0 && strcasecmp(end, "iB") != 0)
+		return -EINVAL;
+	if (n > (UINT64_MAX >> shift))
+		return -EINVAL;
+	*bytes = n << shift;
+	return 0;
+}
+
+static int opt_kernel(struct vm_config *cfg, const char *arg, char *err, size_t len)
+{
+	(void)err, (void)len;
+	cfg->kernel = arg;
+	return 0;
+}
+
+static int opt_initrd(struct vm_config *cfg, const char *arg, char *err, size_t len)
+{
+	(void)err, (void)len;
+	cfg->initrd = arg;
+	return 0;
+}
+
+static int opt_params(struct vm_config *cfg, const char *arg, char *err, size_t len)
+{
+	(void)err, (void)len;
+	cfg->params = arg;
+	return 0;
+}
+
+static int opt_mem(struct vm_config *cfg, const char *arg, char *err, size_t len)
+{
+	uint64_t bytes;
+
+	if (cli_parse_size(arg, &bytes))
+		return cli_err(err, len, "invalid memory size '%s' (examples: 512, 512M, 2G)", arg);
+	if (bytes < CONFIG_MIN_RAM)
+		return cli_err(err, len, "memory size %s is too small (at least %llu MiB)", arg,
+			       CONFIG_MIN_RAM >> 20);
+	if (bytes % SZ_2M)
+		return cli_err(err, len, "memory size %s is not a multiple of 2 MiB", arg);
+	if (bytes > layout_size(LAYOUT_RAM))
+		return cli_err(err, len, "memory size %s is larger than the memory map allows", arg);
+	cfg->ram_size = bytes;
+	return 0;
+}
+
+static int opt_cpus(struct vm_config *cfg, const char *arg, char *err, size_t len)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(arg, &end, 10);
+	if (errno || *end || end == arg || n < 1 || n > LAYOUT_MAX_VCPUS)
+		return cli_err(err, len, "invalid CPU count '%s' (1 to %d)", arg, LAYOUT_MAX_VCPUS);
+	cfg->nr_cpus = (unsigned)n;
+	return 0;
+}
+
+static int opt_irqchip(struct vm_config *cfg, const char *arg, char *err, size_t len)
+{
+	if (irqchip_model_parse(arg, &cfg->irqchip) == 0)
+		return 0;
+	char names[256] = "";
+
+	for (int m = 0; m < IRQCHIP_NR_MODELS; m++) {
+		strncat(names, m ? ", " : "", sizeof(names) - strlen(names) - 1);
+		strncat(names, irqchip_model_name((enum irqchip_model)m),
+			sizeof(names) - strlen(names) - 1);
+	}
+	return cli_err(err, len, "unknown irqchip '%s' (one of: %s)", arg, names);
+}
+
+static int opt_name(struct vm_config *cfg, const char *arg, char *err, size_t len)
+{
+	if (!*arg || strlen(arg) > 64 || strchr(arg, '/'))
+		return cli_err(err, len, "invalid VM name '%s' (1 to 64 characters, no '/')", arg);
+	cfg->name = arg;
+	return 0;
+}
+
+static int opt_dump_dtb(struct vm_config *cfg, const char *arg, char *err, size_t len)
+{
+	(void)err, (void)len;
+	cfg->dump_dtb = arg;
+	return 0;
+}
+
+static int opt_loglevel(struct vm_config *cfg, const char *arg, char *err, size_t len)
+{
+	if (log_level_parse(arg, &cfg->loglevel))
+		return cli_err(err, len, "unknown log level '%s' (error, warn, info or debug)", arg);
+	return 0;
+}
+
+#define FLAG_HANDLER(fn, field)                                                       \
+	static int fn(struct vm_config *cfg, const char *arg, char *err, size_t len) \
+	{                                                                            \
+		(void)arg, (void)err, (void)len;                                     \
+		cfg->field = true;                                                   \
+		return 0;                                                            \
+	}
+
+FLAG_HANDLER(opt_nodefaults, nodefaults)
+FLAG_HANDLER(opt_pmu, pmu)
+FLAG_HANDLER(opt_testdev, testdev)
+FLAG_HANDLER(opt_help, help)
+
+static int opt_debug(struct vm_config *cfg, const char *arg, char *err, size_t len)
+{
+	(void)arg, (void)err, (void)len;
+	cfg->loglevel = LOG_DEBUG;
+	return 0;
+}
+
+static const struct cli_opt run_opts[] = {
+	{ 0, "name", "<guest name>", "A name for the guest", opt_name },
+	{ 'c', "cpus", "<n>", "Number of CPUs", opt_cpus },
+	{ 'm', "mem", "<size>", "Virtual machine memory size, in MiB unless suffixed (K, M, G, T)", opt_mem },
+	{ 'k', "kernel", "<kernel>", "Kernel to boot: arm64 Image, Image.gz, or a flat binary", opt_kernel },
+	{ 'i', "initrd", "<initrd>", "Initial RAM disk image", opt_initrd },
+	{ 'p', "params", "<params>", "Kernel command-line arguments", opt_params },
+	{ 0, "irqchip", "<model>", "Interrupt controller: auto, gicv3", opt_irqchip },
+	{ 0, "pmu", NULL, "Create a PMUv3 for each vCPU", opt_pmu },
+	{ 0, "nodefaults", NULL, "Disable implicit default devices", opt_nodefaults },
+	{ 0, "dump-dtb", "<file>", "Write the generated device tree to <file> and exit", opt_dump_dtb },
+	{ 0, "testdev", NULL, "Map the armlet test device (for bare-metal test guests)", opt_testdev },
+	{ 0, "loglevel", "<level>", "Messages to show: error, warn, info (default), debug", opt_loglevel },
+	{ 0, "debug", NULL, "Enable debug messages (same as --loglevel debug)", opt_debug },
+	{ 'h', "help", NULL, "Show this help", opt_help },
+};
+
+#define NR_RUN_OPTS (sizeof(run_opts) / sizeof(run_opts[0]))
+
+static void config_defaults(struct vm_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->params = "";
+	cfg->ram_size = CONFIG_DEFAULT_RAM;
+	cfg->nr_cpus = 1;
+	cfg->irqchip = IRQCHIP_AUTO;
+	cfg->loglevel = LOG_INFO;
+}
+
+static const struct cli_opt *find_long(const char *name, size_t n)
+{
+	for (size_t i = 0; i < NR_RUN_OPTS; i++)
+		if (strlen(run_opts[i].long_name) == n && strncmp(run_opts[i].long_name, name, n) == 0)
+			return &run_opts[i];
+	return NULL;
+}
+
+static const struct cli_opt *find_short(char c)
+{
+	for (size_t i = 0; i < NR_RUN_OPTS; i++)
+		if (run_opts[i].short_name == c)
+			return &run_opts[i];
+	return NULL;
+}
+
+/*
+ * Handles argv[*i]; advances *i past a separate argument it consumes.
+ * Returns 0 or -EINVAL with the message in err.
+ */
+static int parse_one(int argc, char *const argv[], int *i, struct vm_config *cfg, char *err, size_t len)
+{
+	const char *a = argv[*i], *val = NULL;
+	const struct cli_opt *o;
+
+	if (a[1] == '-') {
+		const char *eq = strchr(a + 2, '=');
+		size_t n = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
+
+		o = find_long(a + 2, n);
+		if (!o)
+			return cli_err(err, len, "unknown option '%.*s' (see armlet run --help)", (int)(n + 2), a);
+		if (eq && !o->arg_name)
+			return cli_err(err, len, "option '--%s' takes no value", o->long_name);
+		val = eq ? eq + 1 : NULL;
+	} else {
+		o = find_short(a[1]);
+		if (!o)
+			return cli_err(err, len, "unknown option '-%c' (see armlet run --help)", a[1]);
+		if (a[2] && !o->arg_name)
+			return cli_err(err, len, "option '-%c' takes no value", a[1]);
+		val = a[2] ? a + 2 : NULL;
+	}
+	if (o->arg_name && !val) {
+		if (*i + 1 >= argc)
+			return cli_err(err, len, "option '--%s' needs a value %s", o->long_name, o->arg_name);
+		val = argv[++*i];
+	}
+	return o->handle(cfg, val, err, len);
+}
+
+int cli_parse_run(int argc, char *const argv[], struct vm_config *cfg, char *err, size_t errlen)
+{
+	config_defaults(cfg);
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		int ret;
+
+		if (a[0] == '-' && a[1]) {
+			ret = parse_one(argc, argv, &i, cfg, err, errlen);
+			if (ret)
+				return ret;
+		} else if (!cfg->kernel) {
+			cfg->kernel = a; /* lkvm run [<options>] [<kernel image>] */
+		} else {
+			return cli_err(err, errlen, "unexpected argument '%s'", a);
+		}
+	}
+	if (!cfg->help && !cfg->kernel)
+		return cli_err(err, errlen, "no kernel given (use -k <kernel>)");
+	return 0;
+}
+
+void cli_usage_run(FILE *out)
+{
+	fprintf(out, "\n usage: armlet run [<options>] [<kernel image>]\n\n");
+	for (size_t i = 0; i < NR_RUN_OPTS; i++) {
+		const struct cli_opt *o = &run_opts[i];
+		char left[64];
+
+		if (o->short_name)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->long_name,
+				 o->arg_name ? " " : "", o->arg_name ? o->arg_name : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", o->long_name,
+				 o->arg_name ? " " : "", o->arg_name ? o->arg_name : "");
+		if (strlen(left) > 22)
+			fprintf(out, "    %s\n%26s%s\n", left, "", o->help);
+		else
+			fprintf(out, "    %-22s%s\n", left, o->help);
+	}
+	fprintf(out, "\n Exit status:\n");
+	for (unsigned i = 0; i < exitcode_table_len; i++)
+		fprintf(out, "    %3d  %s\n", exitcode_table[i].code, exitcode_table[i].meaning);
+	fprintf(out, "\n");
+}
+
+void cli_usage_main(FILE *out)
+{
+	fprintf(out, "\n usage: armlet [--version] [--help] COMMAND [ARGS]\n\n"
+		     " The most commonly used armlet commands are:\n"
+		     "   run        Start the virtual machine\n"
+		     "   version    Print the version of armlet\n"
+		     "   help       Display help information\n\n"
+		     " See 'armlet help COMMAND' for more information on a specific command.\n\n");
+}

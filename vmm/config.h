@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* What `armlet run` was asked to do: the parsed command line, nothing more. */
+#ifndef ARMLET_CONFIG_H
+#define ARMLET_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../irqchip/irqchip.h"
+#include "log.h"
+
+#define CONFIG_DEFAULT_RAM (256ULL << 20)
+#define CONFIG_MIN_RAM (16ULL << 20)
+
+struct vm_config {
+	const char *kernel;   /* -k: Image, Image.gz or flat binary */
+	const char *initrd;   /* -i: NULL for none */
+	const char *params;   /* -p: kernel command line, "" for none */
+	const char *name;     /* --name: NULL for an anonymous VM */
+	const char *dump_dtb; /* --dump-dtb: write the DTB here and exit */
+	uint64_t ram_size;    /* -m: bytes, multiple of 2 MiB */
+	unsigned nr_cpus;     /* -c */
+	enum irqchip_model irqchip;
+	enum log_level loglevel;
+	bool nodefaults; /* no default devices */
+	bool pmu;        /* expose PMUv3 */
+	bool testdev;    /* map the armlet test device */
+	bool help;       /* -h: print usage, run nothing */
+};
+
+#endif

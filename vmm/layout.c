@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+
+#include "layout.h"
+
+#define ALIGN_DOWN(x, a) ((x) & ~((a)-1))
+
+const struct layout_row layout_map[LAYOUT_NR_REGIONS] = {
+	[LAYOUT_PCI_IO] = { "pci-io", 0x00000000, SZ_64K },
+	[LAYOUT_UART] = { "uart", 0x01000000, SZ_4K },
+	[LAYOUT_TESTDEV] = { "testdev", 0x01020000, SZ_4K },
+	[LAYOUT_GIC_ITS] = { "gic-its", 0x3f7d0000, 2 * SZ_64K },
+	[LAYOUT_GIC_REDIST] = { "gic-redist", 0x3f7f0000, LAYOUT_MAX_VCPUS * 2 * SZ_64K },
+	[LAYOUT_GIC_CPU] = { "gic-cpu", 0x3ffd0000, 2 * SZ_64K },
+	[LAYOUT_GIC_DIST] = { "gic-dist", 0x3fff0000, SZ_64K },
+	[LAYOUT_PCI_ECAM] = { "pci-ecam", 0x40000000, 256 * SZ_1M },
+	[LAYOUT_PCI_MMIO] = { "pci-mmio", 0x50000000, 0x30000000 },
+	/* Up to the 52-bit IPA limit of LPA hosts. */
+	[LAYOUT_RAM] = { "ram", 0x80000000, (1ULL << 52) - 0x80000000 },
+};
+
+/* Each row must name its region; a new enum entry without a row fails here. */
+_Static_assert(sizeof(layout_map) / sizeof(layout_map[0]) == LAYOUT_NR_REGIONS,
+	       "layout_map must have a row per region");
+
+const char *const layout_spi_names[LAYOUT_NR_SPIS] = {
+	[LAYOUT_SPI_UART] = "uart",
+};
+
+_Static_assert(sizeof(layout_spi_names) / sizeof(layout_spi_names[0]) == LAYOUT_NR_SPIS,
+	       "layout_spi_names must have a row per SPI");
+
+unsigned layout_ipa_bits(uint64_t ram_size)
+{
+	uint64_t top = layout_base(LAYOUT_RAM) + ram_size;
+	unsigned bits = 32; /* KVM rejects smaller IPA sizes */
+
+	if (ram_size > layout_size(LAYOUT_RAM))
+		return 0;
+	while (bits < 64 && (1ULL << bits) < top)
+		bits++;
+	return bits;
+}
+
+int layout_place_boot(uint64_t ram_size, uint64_t kernel, uint64_t kernel_end,
+		      uint64_t initrd_size, struct layout_boot *out)
+{
+	uint64_t ram = layout_base(LAYOUT_RAM);
+	uint64_t ram_end = ram + ram_size;
+
+	if (ram_size < SZ_2M || kernel < ram || kernel_end < kernel || kernel_end > ram_end)
+		return -ENOSPC;
+	out->kernel = kernel;
+	out->kernel_end = kernel_end;
+	/* The last 2 MiB block of RAM is the DTB's alone. */
+	out->fdt = ALIGN_DOWN(ram_end - LAYOUT_FDT_MAX, SZ_2M);
+	if (out->fdt < kernel_end)
+		return -ENOSPC;
+	out->initrd = out->initrd_end = 0;
+	if (initrd_size) {
+		if (initrd_size > out->fdt - kernel_end)
+			return -ENOSPC;
+		out->initrd = ALIGN_DOWN(out->fdt - initrd_size, SZ_64K);
+		if (out->initrd < kernel_end)
+			return -ENOSPC;
+		out->initrd_end = out->initrd + initrd_size;
+	}
+	return 0;
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "dev/uart.h"
+#include "exitcode.h"
+#include "log.h"
+#include "loop.h"
+#include "vcpu.h"
+
+#define CONSOLE_ESCAPE 0x01 /* Ctrl-A, then x to quit, as in lkvm and QEMU */
+#define RETRY_MS 20          /* how soon to offer input again when the UART FIFO is full */
+
+/* Console input: stdin, which may be a tty, a pipe, /dev/null or closed. */
+struct console_in {
+	int fd; /* -1 once at EOF or unusable: the guest keeps running */
+	bool tty;
+	bool escape;
+	struct termios saved;
+	uint8_t buf[256];
+	size_t len, off; /* bytes read but not yet taken by the UART */
+};
+
+int loop_block_signals(void)
+{
+	sigset_t set;
+
+	/* A closed stdout must not kill armlet; writes then fail with EPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, VCPU_KICK_SIGNAL);
+	return -pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+static void console_open(struct console_in *in)
+{
+	struct termios raw;
+
+	memset(in, 0, sizeof(*in));
+	in->fd = STDIN_FILENO;
+	in->tty = isatty(in->fd) && tcgetattr(in->fd, &in->saved) == 0;
+	if (!in->tty)
+		return;
+	/* Keys go to the guest as typed; Ctrl-C is the guest's, Ctrl-A x is ours. */
+	raw = in->saved;
+	raw.c_iflag &= ~(tcflag_t)(ICRNL | IXON);
+	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG);
+	raw.c_cc[VMIN] = 1;
+	raw.c_cc[VTIME] = 0;
+	tcsetattr(in->fd, TCSANOW, &raw);
+}
+
+static void console_close(struct console_in *in)
+{
+	if (in->tty)
+		tcsetattr(STDIN_FILENO, TCSANOW, &in->saved);
+	in->tty = false;
+	in->fd = -1;
+}
+
+/* Applies the Ctrl-A escape in place; returns the bytes left for the guest. */
+static size_t console_filter(struct vm *vm, struct console_in *in, uint8_t *buf, size_t n)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = buf[i];
+
+		if (in->escape) {
+			in->escape = false;
+			if (c == 'x') {
+				vm_request_stop(vm, EXIT_SIGINT, "stopped from the console (Ctrl-A x)");
+				return out;
+			}
+			if (c != CONSOLE_ESCAPE)
+				continue;
+		} else if (c == CONSOLE_ESCAPE) {
+			in->escape = true;
+			continue;
+		}
+		buf[out++] = c;
+	}
+	return out;
+}
+
+static void console_read(struct vm *vm, struct console_in *in)
+{
+	ssize_t n = read(in->fd, in->buf, sizeof(in->buf));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		/* EOF (or an unreadable stdin) ends input, not the guest. */
+		log_debug("console input closed");
+		console_close(in);
+		return;
+	}
+	in->off = 0;
+	in->len = in->tty ? console_filter(vm, in, in->buf, (size_t)n) : (size_t)n;
+}
+
+static void loop_signal(struct vm *vm, int sfd)
+{
+	struct signalfd_siginfo si;
+
+	if (read(sfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+		return;
+	if (si.ssi_signo == SIGINT)
+		vm_request_stop(vm, EXIT_SIGINT, "stopped by SIGINT");
+	else
+		vm_request_stop(vm, EXIT_SIGTERM, "stopped by SIGTERM");
+}
+
+int loop_run(struct vm *vm)
+{
+	struct console_in in;
+	sigset_t set;
+	int sfd;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	console_open(&in);
+	while (!vm_stopping(vm)) {
+		struct pollfd pfd[3] = {
+			{ .fd = vm->stop_fd, .events = POLLIN },
+			{ .fd = sfd, .events = POLLIN },
+			{ .fd = -1, .events = POLLIN },
+		};
+		int timeout = -1;
+
+		if (in.off < in.len) {
+			in.off += uart_rx_push(vm->uart, in.buf + in.off, in.len - in.off);
+			if (in.off < in.len)
+				timeout = RETRY_MS; /* the guest has not drained the FIFO yet */
+		}
+		if (in.off == in.len && in.fd >= 0)
+			pfd[2].fd = in.fd;
+		if (poll(pfd, 3, timeout) < 0 && errno != EINTR) {
+			vm_request_stop(vm, EXIT_INTERNAL, "poll failed: %s", strerror(errno));
+			break;
+		}
+		if (pfd[1].revents & POLLIN)
+			loop_signal(vm, sfd);
+		if (pfd[2].revents & (POLLIN | POLLHUP | POLLERR))
+			console_read(vm, &in);
+		else if (pfd[2].revents & POLLNVAL)
+			console_close(&in);
+	}
+	vcpus_kick_all(vm);
+	console_close(&in);
+	if (sfd >= 0)
+		close(sfd);
+	return vm->exit_code;
+}

@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "exitcode.h"
+#include "kvm.h"
+#include "log.h"
+#include "vcpu.h"
+
+#define CORE_REG(name)                                                      \
+	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE |              \
+	 KVM_REG_ARM_CORE_REG(name))
+#define SYS_REG(...) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | __ARM64_SYS_REG(__VA_ARGS__))
+#define REG_MPIDR_EL1 SYS_REG(3, 0, 0, 0, 5)
+#define REG_ESR_EL1 SYS_REG(3, 0, 5, 2, 0)
+#define REG_FAR_EL1 SYS_REG(3, 0, 6, 0, 0)
+#define REG_ELR_EL1 CORE_REG(elr_el1)
+#define REG_SP_EL1 CORE_REG(sp_el1)
+
+static int vcpu_get_reg(int fd, uint64_t id, uint64_t *val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uint64_t)(uintptr_t)val };
+
+	return ioctl(fd, KVM_GET_ONE_REG, &reg) < 0 ? -errno : 0;
+}
+
+static int vcpu_set_reg(int fd, uint64_t id, uint64_t val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uint64_t)(uintptr_t)&val };
+
+	return ioctl(fd, KVM_SET_ONE_REG, &reg) < 0 ? -errno : 0;
+}
+
+static int vcpu_init_one(struct vm *vm, struct vcpu *v, const struct kvm_vcpu_init *target)
+{
+	struct kvm_vcpu_init init = *target;
+
+	v->vm = vm;
+	v->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)v->id);
+	if (v->fd < 0)
+		return -errno;
+	v->run = mmap(NULL, (size_t)vm->kvm_run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
+	if (v->run == MAP_FAILED) {
+		v->run = NULL;
+		return -errno;
+	}
+	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
+	/* Secondaries wait for the guest's PSCI CPU_ON. */
+	if (v->id)
+		init.features[0] |= 1U << KVM_ARM_VCPU_POWER_OFF;
+	if (vm->cfg->pmu)
+		init.features[0] |= 1U << KVM_ARM_VCPU_PMU_V3;
+	if (ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) < 0)
+		return -errno;
+	return vcpu_get_reg(v->fd, REG_MPIDR_EL1, &vm->mpidr[v->id]);
+}
+
+int vcpus_create(struct vm *vm, char *err, size_t len)
+{
+	struct kvm_vcpu_init target;
+	int max = kvm_check_cap(vm, KVM_CAP_MAX_VCPUS);
+	int ret;
+
+	if (max > 0 && vm->cfg->nr_cpus > (unsigned)max) {
+		snprintf(err, len, "%u vCPUs asked for, this host's KVM allows %d (use -c %d or less)",
+			 vm->cfg->nr_cpus, max, max);
+		return -E2BIG;
+	}
+	if (vm->cfg->pmu && !kvm_check_cap(vm, KVM_CAP_ARM_PMU_V3)) {
+		snprintf(err, len, "--pmu: this host's KVM has no guest PMUv3 (KVM_CAP_ARM_PMU_V3)");
+		return -ENODEV;
+	}
+	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &target) < 0) {
+		snprintf(err, len, "KVM_ARM_PREFERRED_TARGET failed: %s", strerror(errno));
+		return -errno;
+	}
+	vm->vcpus = calloc(vm->cfg->nr_cpus, sizeof(*vm->vcpus));
+	if (!vm->vcpus)
+		return -ENOMEM;
+	for (unsigned i = 0; i < vm->cfg->nr_cpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		v->id = i;
+		v->fd = -1;
+		vm->nr_vcpus = i + 1;
+		ret = vcpu_init_one(vm, v, &target);
+		if (!ret)
+			ret = vm->irqchip->vcpu_init(vm, i, v->fd);
+		if (ret) {
+			snprintf(err, len, "cannot create vCPU %u: %s", i, strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+int vcpus_init_pmu(struct vm *vm, char *err, size_t len)
+{
+	int irq = LAYOUT_PPI_PMU;
+
+	if (!vm->cfg->pmu)
+		return 0;
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		int fd = vm->vcpus[i].fd;
+		int ret = kvm_set_attr(fd, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, &irq);
+
+		ret = ret ?: kvm_set_attr(fd, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT, NULL);
+		if (ret) {
+			snprintf(err, len, "cannot set up the PMU of vCPU %u: %s", i, strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+int vcpu_set_boot_regs(struct vm *vm, uint64_t entry, uint64_t fdt)
+{
+	int fd = vm->vcpus[0].fd;
+	int ret = vcpu_set_reg(fd, CORE_REG(regs.pc), entry);
+
+	ret = ret ?: vcpu_set_reg(fd, CORE_REG(regs.regs[0]), fdt);
+	for (unsigned i = 1; !ret && i < 4; i++)
+		ret = vcpu_set_reg(fd, CORE_REG(regs.regs[i]), 0);
+	return ret;
+}
+
+/* Register dump for fatal exits, from the vCPU's own thread. */
+static void vcpu_dump(struct vcpu *v)
+{
+	static const struct {
+		const char *name;
+		uint64_t id;
+	} sys[] = {
+		{ "pc", CORE_REG(regs.pc) },       { "pstate", CORE_REG(regs.pstate) },
+		{ "sp_el0", CORE_REG(regs.sp) },   { "sp_el1", REG_SP_EL1 },
+		{ "elr_el1", REG_ELR_EL1 },        { "esr_el1", REG_ESR_EL1 },
+		{ "far_el1", REG_FAR_EL1 },
+	};
+	char line[1024];
+	size_t n = 0;
+	uint64_t val;
+
+	for (size_t i = 0; i < sizeof(sys) / sizeof(sys[0]); i++) {
+		if (vcpu_get_reg(v->fd, sys[i].id, &val) == 0)
+			n += (size_t)snprintf(line + n, sizeof(line) - n, " %s=%016llx", sys[i].name,
+					      (unsigned long long)val);
+	}
+	log_error("vcpu %u:%s", v->id, line);
+	for (unsigned r = 0; r < 31; r += 4) {
+		n = 0;
+		for (unsigned k = r; k < r + 4 && k < 31; k++)
+			if (vcpu_get_reg(v->fd, CORE_REG(regs.regs[k]), &val) == 0)
+				n += (size_t)snprintf(line + n, sizeof(line) - n, " x%-2u=%016llx", k,
+						      (unsigned long long)val);
+		log_error("vcpu %u:%s", v->id, line);
+	}
+}
+
+static void vcpu_fatal(struct vcpu *v, const char *what)
+{
+	vm_request_stop(v->vm, EXIT_INTERNAL, "vcpu %u: %s", v->id, what);
+	vcpu_dump(v);
+}
+
+static void vcpu_handle_mmio(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+	uint64_t addr = run->mmio.phys_addr, val = 0;
+	unsigned len = run->mmio.len;
+	bool handled;
+
+	if (len == 0 || len > 8)
+		return;
+	if (run->mmio.is_write) {
+		memcpy(&val, run->mmio.data, len); /* little-endian host and guest */
+		handled = bus_write(&v->vm->bus, addr, len, val);
+	} else {
+		handled = bus_read(&v->vm->bus, addr, len, &val);
+		memcpy(run->mmio.data, &val, len);
+	}
+	if (!handled)
+		log_debug("vcpu %u: unhandled MMIO %s at 0x%llx (%u bytes)%s", v->id,
+			  run->mmio.is_write ? "write" : "read", (unsigned long long)addr, len,
+			  run->mmio.is_write ? " dropped" : ", read as 0");
+}
+
+static void vcpu_handle_system_event(struct vcpu *v)
+{
+	switch (v->run->system_event.type) {
+	case KVM_SYSTEM_EVENT_SHUTDOWN:
+		vm_request_stop(v->vm, EXIT_POWEROFF, "guest powered off");
+		break;
+	case KVM_SYSTEM_EVENT_RESET:
+		vm_request_stop(v->vm, EXIT_RESET, "guest requested a reset");
+		break;
+	case KVM_SYSTEM_EVENT_CRASH:
+		vm_request_stop(v->vm, EXIT_CRASH, "guest reported a crash");
+		break;
+	default: {
+		char what[64];
+
+		snprintf(what, sizeof(what), "unknown system event %u", v->run->system_event.type);
+		vcpu_fatal(v, what);
+	}
+	}
+}
+
+static void vcpu_handle_exit(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+	char what[96];
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_MMIO:
+		v->exits[VCPU_EXIT_MMIO]++;
+		vcpu_handle_mmio(v);
+		break;
+	case KVM_EXIT_SYSTEM_EVENT:
+		v->exits[VCPU_EXIT_SYSTEM_EVENT]++;
+		vcpu_handle_system_event(v);
+		break;
+	case KVM_EXIT_INTR:
+		v->exits[VCPU_EXIT_INTR]++;
+		break;
+	case KVM_EXIT_FAIL_ENTRY:
+		snprintf(what, sizeof(what), "KVM entry failed (reason 0x%llx)",
+			 (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+		vcpu_fatal(v, what);
+		break;
+	case KVM_EXIT_INTERNAL_ERROR:
+		snprintf(what, sizeof(what), "KVM internal error (suberror %u)", run->internal.suberror);
+		vcpu_fatal(v, what);
+		break;
+	default:
+		v->exits[VCPU_EXIT_OTHER]++;
+		snprintf(what, sizeof(what), "unhandled KVM exit reason %u", run->exit_reason);
+		vcpu_fatal(v, what);
+		break;
+	}
+}
+
+/* Consumes pending kicks so the next KVM_RUN does not return at once. */
+static void vcpu_eat_kicks(void)
+{
+	const struct timespec zero = { 0, 0 };
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, VCPU_KICK_SIGNAL);
+	while (sigtimedwait(&set, NULL, &zero) > 0)
+		;
+}
+
+/* Lets VCPU_KICK_SIGNAL through only while the thread is inside KVM_RUN. */
+static int vcpu_set_run_sigmask(struct vcpu *v)
+{
+	struct {
+		struct kvm_signal_mask head;
+		uint8_t set[8]; /* the kernel's sigset_t is 64 bits */
+	} mask;
+	sigset_t cur;
+
+	pthread_sigmask(SIG_SETMASK, NULL, &cur);
+	sigdelset(&cur, VCPU_KICK_SIGNAL);
+	mask.head.len = 8;
+	memcpy(mask.set, &cur, 8);
+	return ioctl(v->fd, KVM_SET_SIGNAL_MASK, &mask) < 0 ? -errno : 0;
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct vcpu *v = arg;
+	struct vm *vm = v->vm;
+	char name[16];
+
+	snprintf(name, sizeof(name), "vcpu%u", v->id);
+	pthread_setname_np(pthread_self(), name);
+	if (vcpu_set_run_sigmask(v)) {
+		vcpu_fatal(v, "KVM_SET_SIGNAL_MASK failed");
+		return NULL;
+	}
+	if (v->id == 0)
+		__atomic_store_n(&vm->t_first_run, vm_now_ns(), __ATOMIC_RELAXED);
+	while (!vm_stopping(vm)) {
+		if (ioctl(v->fd, KVM_RUN, 0) == 0) {
+			vcpu_handle_exit(v);
+			continue;
+		}
+		switch (errno) {
+		case EINTR:
+		case EAGAIN:
+			v->exits[VCPU_EXIT_INTR]++;
+			vcpu_eat_kicks();
+			break;
+		case ENOSYS:
+			/* Documented: an MMIO access KVM could not decode (ESR_EL2.ISV clear). */
+			vcpu_fatal(v, "guest made an MMIO access KVM cannot decode (load/store pair or writeback?)");
+			break;
+		default: {
+			char what[80];
+
+			snprintf(what, sizeof(what), "KVM_RUN failed: %s", strerror(errno));
+			vcpu_fatal(v, what);
+		}
+		}
+	}
+	return NULL;
+}
+
+static void vcpu_kick_handler(int sig)
+{
+	(void)sig; /* only needs to exist so the signal is not ignored */
+}
+
+int vcpus_start(struct vm *vm)
+{
+	struct sigaction sa = { .sa_handler = vcpu_kick_handler };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(VCPU_KICK_SIGNAL, &sa, NULL))
+		return -errno;
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		int ret = pthread_create(&vm->vcpus[i].thread, NULL, vcpu_thread, &vm->vcpus[i]);
+
+		if (ret)
+			return -ret;
+		vm->vcpus[i].started = true;
+	}
+	return 0;
+}
+
+void vcpus_kick_all(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i].started)
+			pthread_kill(vm->vcpus[i].thread, VCPU_KICK_SIGNAL);
+}
+
+void vcpus_join(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		if (vm->vcpus[i].started)
+			pthread_join(vm->vcpus[i].thread, NULL);
+		vm->vcpus[i].started = false;
+	}
+}
+
+void vcpus_destroy(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		if (v->run)
+			munmap(v->run, (size_t)vm->kvm_run_size);
+		if (v->fd >= 0)
+			close(v->fd);
+	}
+	free(vm->vcpus);
+	vm->vcpus = NULL;
+	vm->nr_vcpus = 0;
+}

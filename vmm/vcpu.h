@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vCPUs: one thread each, running KVM_RUN and dispatching exits. arm64 only.
+ *
+ * Kicking: every vCPU thread keeps SIGUSR1 blocked except inside KVM_RUN
+ * (KVM_SET_SIGNAL_MASK), so a kick that lands while the thread is in
+ * userspace stays pending and makes the next KVM_RUN return at once: no
+ * lost wake-ups, no global "current vCPU" for a signal handler to find.
+ */
+#ifndef ARMLET_VCPU_H
+#define ARMLET_VCPU_H
+
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <stdint.h>
+
+#include "vm.h"
+
+#define VCPU_KICK_SIGNAL SIGUSR1
+
+enum vcpu_exit_kind {
+	VCPU_EXIT_MMIO,
+	VCPU_EXIT_SYSTEM_EVENT,
+	VCPU_EXIT_INTR, /* KVM_RUN returned EINTR: a kick or a signal */
+	VCPU_EXIT_OTHER,
+	VCPU_NR_EXIT_KINDS
+};
+
+struct vcpu {
+	struct vm *vm;
+	unsigned id;
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	bool started;
+	uint64_t exits[VCPU_NR_EXIT_KINDS];
+};
+
+/*
+ * Creates and initialises every vCPU (KVM_ARM_VCPU_INIT with PSCI 0.2;
+ * secondaries powered off; PMUv3 with --pmu), calls the irqchip's vcpu_init
+ * and records each MPIDR in vm->mpidr. After irqchip create, before finalize.
+ */
+int vcpus_create(struct vm *vm, char *err, size_t len);
+
+/* Sets up each vCPU's PMU (after irqchip finalize). No-op without --pmu. */
+int vcpus_init_pmu(struct vm *vm, char *err, size_t len);
+
+/* Points the boot vCPU at entry with x0 = the DTB, as booting.rst asks. */
+int vcpu_set_boot_regs(struct vm *vm, uint64_t entry, uint64_t fdt);
+
+/*
+ * Starts a thread per vCPU. VCPU_KICK_SIGNAL must be blocked in the caller
+ * (threads inherit the mask).
+ */
+int vcpus_start(struct vm *vm);
+
+/* Makes every vCPU leave KVM_RUN and look at the VM's state. */
+void vcpus_kick_all(struct vm *vm);
+
+void vcpus_join(struct vm *vm);
+void vcpus_destroy(struct vm *vm);
+
+#endif

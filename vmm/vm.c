@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vm.h"
+
+uint64_t vm_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+int vm_init(struct vm *vm, const struct vm_config *cfg)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->cfg = cfg;
+	vm->kvm_fd = vm->vm_fd = vm->irqchip_fd = -1;
+	vm->t_start = vm_now_ns();
+	bus_init(&vm->bus);
+	pthread_mutex_init(&vm->stop_lock, NULL);
+	vm->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (vm->stop_fd < 0)
+		return -errno;
+	return 0;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	if (vm->stop_fd >= 0)
+		close(vm->stop_fd);
+	pthread_mutex_destroy(&vm->stop_lock);
+	bus_destroy(&vm->bus);
+}
+
+void vm_request_stop(struct vm *vm, int code, const char *fmt, ...)
+{
+	uint64_t one = 1;
+	va_list ap;
+
+	pthread_mutex_lock(&vm->stop_lock);
+	if (!vm->stopping) {
+		vm->exit_code = code;
+		va_start(ap, fmt);
+		vsnprintf(vm->exit_reason, sizeof(vm->exit_reason), fmt, ap);
+		va_end(ap);
+		/* Release: whoever sees stopping also sees the code and reason. */
+		__atomic_store_n(&vm->stopping, true, __ATOMIC_RELEASE);
+		if (write(vm->stop_fd, &one, sizeof(one)) < 0) {
+			/* Only fails if the counter would overflow: already signalled. */
+		}
+	}
+	pthread_mutex_unlock(&vm->stop_lock);
+}
+
+bool vm_stopping(struct vm *vm)
+{
+	return __atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE);
+}
+
+static int vm_spi_set(void *ctx, unsigned line, bool level)
+{
+	struct vm *vm = ctx;
+
+	return vm->irqchip->set_line(vm, line, level);
+}
+
+struct irq_handle vm_spi_handle(struct vm *vm, unsigned spi)
+{
+	return (struct irq_handle){ .set = vm_spi_set, .ctx = vm, .line = spi };
+}

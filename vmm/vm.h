@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * One virtual machine: all of armlet's state hangs off struct vm, so a unit
+ * test can build two of them, and a device can be tested on plain memory.
+ * This header is portable (no KVM types); the KVM side is in kvm.h/vcpu.h.
+ */
+#ifndef ARMLET_VM_H
+#define ARMLET_VM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../irqchip/irqchip.h"
+#include "bus.h"
+#include "config.h"
+#include "irq.h"
+#include "layout.h"
+#include "mem.h"
+
+struct vcpu;
+struct uart;
+
+struct vm {
+	const struct vm_config *cfg;
+	int kvm_fd; /* /dev/kvm, -1 in unit tests */
+	int vm_fd;  /* KVM_CREATE_VM, -1 in unit tests */
+	int kvm_run_size;
+	unsigned ipa_bits;
+	unsigned host_ipa_limit; /* KVM_CAP_ARM_VM_IPA_SIZE, 40 without the cap */
+
+	struct guest_mem mem;
+	struct mmio_bus bus;
+
+	const struct irqchip_ops *irqchip;
+	void *irqchip_priv; /* the backend's own state */
+	int irqchip_fd;     /* in-kernel device fd, or -1 */
+	char irqchip_reason[256];
+
+	unsigned nr_vcpus;
+	struct vcpu *vcpus;                 /* nr_vcpus of them, vcpu.c owns the layout */
+	uint64_t mpidr[LAYOUT_MAX_VCPUS];   /* read back from KVM after vCPU init */
+
+	struct layout_boot boot;
+	uint64_t entry; /* boot vCPU's first PC */
+
+	struct uart *uart;
+
+	/* Stopping: the first request wins; the main loop waits on stop_fd. */
+	pthread_mutex_t stop_lock;
+	bool stopping;
+	int exit_code;
+	char exit_reason[160];
+	int stop_fd; /* eventfd signalled by vm_request_stop() */
+
+	/* Timeline, in ns of CLOCK_MONOTONIC. */
+	uint64_t t_start;
+	uint64_t t_first_run;
+};
+
+/* Sets up the portable parts (bus, stop state). Returns -errno. */
+int vm_init(struct vm *vm, const struct vm_config *cfg);
+void vm_destroy(struct vm *vm);
+
+/*
+ * Asks the VM to stop with exit status code. Safe from any thread, including
+ * vCPU threads in the middle of an exit; only the first request counts.
+ */
+void vm_request_stop(struct vm *vm, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+bool vm_stopping(struct vm *vm);
+
+/* An interrupt handle on SPI spi of the VM's irqchip. */
+struct irq_handle vm_spi_handle(struct vm *vm, unsigned spi);
+
+uint64_t vm_now_ns(void);
+
+#endif
