@@ -98,7 +98,18 @@ $(L2_INITRAMFS): scripts/mk-l2-initramfs tests/integration/l2-body.sh | $(SETUP_
 	@mkdir -p $(dir $@)
 	scripts/mk-l2-initramfs $@ tests/integration/l2-body.sh
 
-check-integration: $(BUILD)/armlet guests $(L2_INITRAMFS)
+# The same kernel gzip-compressed, as several distributions ship it.
+L2_KERNEL_GZ := $(BUILD)/l2/Image.gz
+$(L2_KERNEL_GZ): | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	gzip -c .cache/kernel/$${ARMLET_KERNEL:-trixie}/Image > $@.tmp && mv $@.tmp $@
+
+# Test tools that run next to armlet on the KVM host.
+$(BUILD)/tools/dtbcheck: tests/integration/dtbcheck.c | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ARM64_CFLAGS) $(ARM64_LDFLAGS) -o $@ $< -lfdt
+
+check-integration: $(BUILD)/armlet guests $(L2_INITRAMFS) $(L2_KERNEL_GZ) $(BUILD)/tools/dtbcheck
 	scripts/nested $(NESTED_ARGS) tests/integration/run-all.sh
 
 check: check-unit check-integration

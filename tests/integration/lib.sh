@@ -1,0 +1,55 @@
+# tests/integration/lib.sh - helpers for the integration tests (sourced).
+#
+# POSIX sh: inside L1 the shell is busybox ash. Each test runs armlet with
+# the L2 kernel and initramfs that `make check-integration` built, captures
+# its stdout (the guest console), stderr and exit status, and asserts on them.
+
+ARMLET_ROOT=${ARMLET_ROOT:-$(pwd)}
+ARMLET=${ARMLET:-$ARMLET_ROOT/build/armlet}
+SUITE=${ARMLET_KERNEL:-trixie}
+KERNEL=$ARMLET_ROOT/.cache/kernel/$SUITE/Image
+INITRD=$ARMLET_ROOT/build/l2/initramfs.cpio.gz
+GUESTS=$ARMLET_ROOT/build/guests
+T=$(mktemp -d "${TMPDIR:-/tmp}/armlet-it.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+
+[ -x "$ARMLET" ] || { echo "no $ARMLET (run make)"; exit 1; }
+[ -e /dev/kvm ] || { echo "SKIP: no /dev/kvm on this host"; exit 77; }
+
+fail() {
+	echo "FAIL: $*"
+	for f in out err; do
+		[ -s "$T/$f" ] && { echo "--- armlet std$f (last 40 lines):"; tail -n 40 "$T/$f"; }
+	done
+	exit 1
+}
+
+# run_armlet ARGS...: armlet run ARGS with no stdin; sets $rc.
+run_armlet() {
+	"$ARMLET" run "$@" >"$T/out" 2>"$T/err" </dev/null
+	rc=$?
+}
+
+# boot_l2 CPUS TEST [ARGS...]: boot the L2 Debian kernel with the test
+# initramfs; TEST goes to the guest as armlet.test=TEST (see l2-body.sh),
+# $L2_PARAMS is added to the kernel command line, ARGS to armlet's.
+boot_l2() {
+	_cpus=$1 _test=$2
+	shift 2
+	run_armlet -k "$KERNEL" -i "$INITRD" -m 256 -c "$_cpus" \
+		-p "quiet armlet.test=$_test ${L2_PARAMS:-}" "$@"
+}
+
+expect_rc() {
+	[ "$rc" = "$1" ] || fail "armlet exited $rc, expected $1"
+}
+
+# expect_out FILE PATTERN: FILE (out or err) has a line matching PATTERN.
+expect_in() {
+	grep -q -- "$2" "$T/$1" || fail "std$1 has no line matching '$2'"
+}
+
+# figure NAME VALUE: a measured figure, printed for the log (never asserted).
+figure() {
+	echo "figure: $1 = $2"
+}
