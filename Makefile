@@ -42,7 +42,7 @@ ARM64_OBJS := $(patsubst %.c,$(BUILD)/arm64/%.o,$(PORTABLE_SRCS) $(KVM_SRCS))
 .PHONY: all clean check check-unit check-integration boot setup guests format unit
 all: $(BUILD)/armlet
 
-$(SETUP_STAMP): scripts/setup
+$(SETUP_STAMP): scripts/setup scripts/lib/common.sh
 	scripts/setup
 	@touch $@
 
@@ -59,8 +59,9 @@ $(BUILD)/armlet: $(ARM64_OBJS)
 
 # --- unit tests: Check, natively, on plain memory -------------------------
 UNIT_SRCS := $(wildcard tests/unit/*.c)
-HOST_CFLAGS := $(COMMON_CFLAGS) -Wno-missing-prototypes $(shell pkg-config --cflags check 2>/dev/null)
-HOST_LIBS := $(shell pkg-config --libs check 2>/dev/null) -lfdt -lz -lpthread
+# Deferred (=): pkg-config only answers once scripts/setup has installed check.
+HOST_CFLAGS = $(COMMON_CFLAGS) -Wno-missing-prototypes $(shell pkg-config --cflags check)
+HOST_LIBS = $(shell pkg-config --libs check) -lfdt -lz -lpthread
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(PORTABLE_SRCS) $(UNIT_SRCS))
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_SAN_OBJS := $(patsubst %.c,$(BUILD)/host-san/%.o,$(PORTABLE_SRCS) $(UNIT_SRCS))
@@ -89,6 +90,8 @@ check-unit: unit
 
 # --- bare-metal test guests ------------------------------------------------
 include tests/guests/guests.mk
+# The cross compiler comes from scripts/setup.
+$(GUEST_LIB_OBJS) $(GUEST_TEST_OBJS): | $(SETUP_STAMP)
 
 # --- integration: in the nested harness on x86, directly on arm64 KVM ------
 NESTED_ARGS ?=
@@ -123,5 +126,6 @@ format:
 
 clean:
 	rm -rf $(BUILD)
+	rm -f $(SETUP_STAMP)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
