@@ -113,6 +113,19 @@ static int opt_cpus(struct vm_config *cfg, const char *arg, char *err, size_t le
 	return 0;
 }
 
+static int opt_timeout(struct vm_config *cfg, const char *arg, char *err, size_t len)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(arg, &end, 10);
+	if (errno || *end || end == arg || n < 1 || n > 1000000)
+		return cli_err(err, len, "invalid timeout '%s' (whole seconds, 1 to 1000000)", arg);
+	cfg->timeout = (unsigned)n;
+	return 0;
+}
+
 static int opt_irqchip(struct vm_config *cfg, const char *arg, char *err, size_t len)
 {
 	if (irqchip_model_parse(arg, &cfg->irqchip) == 0)
@@ -177,6 +190,7 @@ static const struct cli_opt run_opts[] = {
 	{ 'i', "initrd", "<initrd>", "Initial RAM disk image", opt_initrd },
 	{ 'p', "params", "<params>", "Kernel command-line arguments", opt_params },
 	{ 0, "irqchip", "<model>", "Interrupt controller: auto, gicv3", opt_irqchip },
+	{ 0, "timeout", "<seconds>", "Stop the VM (exit 4, registers dumped) after this long", opt_timeout },
 	{ 0, "pmu", NULL, "Create a PMUv3 for each vCPU", opt_pmu },
 	{ 0, "nodefaults", NULL, "Disable implicit default devices", opt_nodefaults },
 	{ 0, "dump-dtb", "<file>", "Write the generated device tree to <file> and exit", opt_dump_dtb },

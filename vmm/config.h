@@ -19,6 +19,7 @@ struct vm_config {
 	const char *name;     /* --name: NULL for an anonymous VM */
 	const char *dump_dtb; /* --dump-dtb: write the DTB here and exit */
 	uint64_t ram_size;    /* -m: bytes, multiple of 2 MiB */
+	unsigned timeout;     /* --timeout: seconds, 0 for none */
 	unsigned nr_cpus;     /* -c */
 	enum irqchip_model irqchip;
 	enum log_level loglevel;

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -119,22 +120,39 @@ static void loop_signal(struct vm *vm, int sfd)
 		vm_request_stop(vm, EXIT_SIGTERM, "stopped by SIGTERM");
 }
 
+/* A timerfd for --timeout, or -1 when there is none. */
+static int loop_timer(struct vm *vm)
+{
+	struct itimerspec its = { .it_value = { .tv_sec = vm->cfg->timeout } };
+	int fd;
+
+	if (!vm->cfg->timeout)
+		return -1;
+	fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (fd >= 0 && timerfd_settime(fd, 0, &its, NULL) == 0)
+		return fd;
+	vm_request_stop(vm, EXIT_INTERNAL, "cannot arm the --timeout timer: %s", strerror(errno));
+	return fd;
+}
+
 int loop_run(struct vm *vm)
 {
 	struct console_in in;
 	sigset_t set;
-	int sfd;
+	int sfd, tfd;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	tfd = loop_timer(vm);
 	console_open(&in);
 	while (!vm_stopping(vm)) {
-		struct pollfd pfd[3] = {
+		struct pollfd pfd[4] = {
 			{ .fd = vm->stop_fd, .events = POLLIN },
 			{ .fd = sfd, .events = POLLIN },
 			{ .fd = -1, .events = POLLIN },
+			{ .fd = tfd, .events = POLLIN },
 		};
 		int timeout = -1;
 
@@ -145,12 +163,15 @@ int loop_run(struct vm *vm)
 		}
 		if (in.off == in.len && in.fd >= 0)
 			pfd[2].fd = in.fd;
-		if (poll(pfd, 3, timeout) < 0 && errno != EINTR) {
+		if (poll(pfd, 4, timeout) < 0 && errno != EINTR) {
 			vm_request_stop(vm, EXIT_INTERNAL, "poll failed: %s", strerror(errno));
 			break;
 		}
 		if (pfd[1].revents & POLLIN)
 			loop_signal(vm, sfd);
+		if (pfd[3].revents & POLLIN)
+			vm_request_stop(vm, EXIT_TIMEOUT, "--timeout %u s expired; vCPU registers follow",
+					vm->cfg->timeout);
 		if (pfd[2].revents & (POLLIN | POLLHUP | POLLERR))
 			console_read(vm, &in);
 		else if (pfd[2].revents & POLLNVAL)
@@ -160,5 +181,7 @@ int loop_run(struct vm *vm)
 	console_close(&in);
 	if (sfd >= 0)
 		close(sfd);
+	if (tfd >= 0)
+		close(tfd);
 	return vm->exit_code;
 }

@@ -311,6 +311,9 @@ static void *vcpu_thread(void *arg)
 		}
 		}
 	}
+	/* Where each vCPU was when time ran out: the clue to a hung guest. */
+	if (vm->exit_code == EXIT_TIMEOUT)
+		vcpu_dump(v);
 	return NULL;
 }
 
