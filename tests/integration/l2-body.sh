@@ -3,6 +3,8 @@
 #   cpus=N  check that N CPUs came online
 #   reset   reboot (PSCI SYSTEM_RESET)
 #   panic   crash the kernel (with panic=-1 that ends in a reset)
+#   echo    read one line from the console and print it back
+#   pmu     check that the guest found a PMUv3
 #   uptime  just report
 what=uptime
 for arg in $(cat /proc/cmdline); do
@@ -25,6 +27,16 @@ reset)
 panic)
 	echo "L2: panicking"
 	echo c >/proc/sysrq-trigger
+	;;
+echo)
+	echo "L2: ready for input"
+	read -r line </dev/console
+	echo "L2: got '$line'"
+	;;
+pmu)
+	pmus=$(ls /sys/bus/event_source/devices/)
+	echo "L2: PMUs: $pmus"
+	case $pmus in *armv8*) ;; *) exit 1 ;; esac
 	;;
 uptime) ;;
 *)
