@@ -83,10 +83,13 @@ $(BUILD)/unit-tests-san: $(UNIT_SAN_OBJS)
 unit: $(BUILD)/unit-tests $(BUILD)/unit-tests-san
 
 # The tests write their scratch files under $(BUILD)/unit-tmp.
+# Both binaries run even when the first fails, so both Check summaries show.
 check-unit: unit
 	@mkdir -p $(BUILD)/unit-tmp
-	ARMLET_TEST_TMP=$(BUILD)/unit-tmp $(BUILD)/unit-tests
-	ARMLET_TEST_TMP=$(BUILD)/unit-tmp ASAN_OPTIONS=detect_leaks=1 $(BUILD)/unit-tests-san
+	@rc=0; \
+	ARMLET_TEST_TMP=$(BUILD)/unit-tmp $(BUILD)/unit-tests || rc=1; \
+	ARMLET_TEST_TMP=$(BUILD)/unit-tmp ASAN_OPTIONS=detect_leaks=1 $(BUILD)/unit-tests-san || rc=1; \
+	exit $$rc
 
 # --- bare-metal test guests ------------------------------------------------
 include tests/guests/guests.mk

@@ -99,6 +99,9 @@ int loader_gunzip(const uint8_t *in, size_t len, size_t max_out, uint8_t **out, 
 
 	if (cap < 4096)
 		cap = 4096;
+	/* Never start above the limit: the limit is only checked when the buffer fills. */
+	if (cap > max_out)
+		cap = max_out ? max_out : 1;
 	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) /* 16: gzip wrapper only */
 		return -ENOMEM;
 	zs.next_in = (uint8_t *)in;

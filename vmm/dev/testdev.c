@@ -28,15 +28,16 @@ static void testdev_read(struct mmio_region *r, uint64_t off, unsigned len, uint
 static void testdev_write(struct mmio_region *r, uint64_t off, unsigned len, uint64_t val)
 {
 	struct vm *vm = r->opaque;
-	uint32_t code = (uint32_t)val;
 
 	(void)len;
 	if (off != TESTDEV_EXIT)
 		return;
-	if (code == 0)
+	/* Only an all-zero value passes: a wide write must not truncate to a pass. */
+	if (val == 0)
 		vm_request_stop(vm, EXIT_POWEROFF, "test guest reported pass");
 	else
-		vm_request_stop(vm, EXIT_TEST_FAIL, "test guest reported failure, code %u", code);
+		vm_request_stop(vm, EXIT_TEST_FAIL, "test guest reported failure, code %llu",
+				(unsigned long long)val);
 }
 
 const struct mmio_ops testdev_mmio_ops = {

@@ -126,9 +126,14 @@ static uint8_t uart_read_reg(struct uart *u, unsigned reg)
 	case UART_LSR:
 		return LSR_THRE | LSR_TEMT | (u->rx_count ? LSR_DR : 0);
 	case UART_MSR:
-		/* In loopback, MCR's outputs read back as modem status inputs. */
+		/*
+		 * In loopback the outputs feed the inputs (PC16550D, MCR bit 4):
+		 * RTS->CTS, DTR->DSR, OUT1->RI, OUT2->DCD. Linux's 8250 probe
+		 * checks this with LOOP|OUT2|RTS, expecting DCD|CTS.
+		 */
 		if (u->mcr & MCR_LOOP)
-			return (uint8_t)((u->mcr & 0x0f) << 4);
+			return (uint8_t)(((u->mcr & 0x0c) << 4) | (u->mcr & 0x02 ? MSR_CTS : 0) |
+					 (u->mcr & 0x01 ? MSR_DSR : 0));
 		return MSR_DCD | MSR_DSR | MSR_CTS;
 	default:
 		return u->scr;

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The unit-test suites, one per area; main.c runs them all in one binary.
+ * Helpers shared by more than one suite live here too.
+ */
+#ifndef ARMLET_TEST_SUITES_H
+#define ARMLET_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *layout_suite(void);
+Suite *cli_suite(void);
+Suite *loader_suite(void);
+Suite *mem_bus_suite(void);
+Suite *uart_suite(void);
+Suite *fdt_suite(void);
+Suite *testdev_suite(void);
+Suite *irqchip_suite(void);
+
+#endif
