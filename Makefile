@@ -39,7 +39,7 @@ KVM_SRCS := main.c vmm/kvm.c vmm/vcpu.c vmm/loop.c irqchip/select.c irqchip/vgic
 
 ARM64_OBJS := $(patsubst %.c,$(BUILD)/arm64/%.o,$(PORTABLE_SRCS) $(KVM_SRCS))
 
-.PHONY: all clean check check-unit check-integration boot setup guests format unit
+.PHONY: all clean check check-format check-unit check-integration boot setup guests format unit
 all: $(BUILD)/armlet
 
 $(SETUP_STAMP): scripts/setup scripts/lib/common.sh
@@ -118,14 +118,21 @@ $(BUILD)/tools/dtbcheck: tests/integration/dtbcheck.c | $(SETUP_STAMP)
 check-integration: $(BUILD)/armlet guests $(L2_INITRAMFS) $(L2_KERNEL_GZ) $(BUILD)/tools/dtbcheck
 	scripts/nested $(NESTED_ARGS) tests/integration/run-all.sh
 
-check: check-unit check-integration
+check: check-format check-unit check-integration
 
 # The main job: boot a Debian guest and show its console.
 boot: $(BUILD)/armlet $(L2_INITRAMFS)
 	scripts/nested $(NESTED_ARGS) tests/integration/boot-debian.sh
 
+FORMAT_SRCS = $(PORTABLE_SRCS) $(KVM_SRCS) $(UNIT_SRCS) $(wildcard */*.h */*/*.h) \
+	tests/integration/dtbcheck.c $(wildcard tests/guests/*.c tests/guests/lib/*.[ch])
+
 format:
-	clang-format -i $(PORTABLE_SRCS) $(KVM_SRCS) $(wildcard */*.h */*/*.h) $(UNIT_SRCS)
+	clang-format -i $(FORMAT_SRCS)
+
+# Fails when a file differs from what clang-format would make of it.
+check-format:
+	clang-format --dry-run --Werror $(FORMAT_SRCS)
 
 clean:
 	rm -rf $(BUILD)

@@ -67,7 +67,8 @@ static int create_irqchip(struct run_ctx *c)
 	struct vm *vm = &c->vm;
 	int ret;
 
-	vm->irqchip = irqchip_select(vm, c->cfg.irqchip, vm->irqchip_reason, sizeof(vm->irqchip_reason));
+	vm->irqchip =
+	    irqchip_select(vm, c->cfg.irqchip, vm->irqchip_reason, sizeof(vm->irqchip_reason));
 	if (!vm->irqchip)
 		return setup_failed("irqchip", vm->irqchip_reason);
 	log_info("irqchip: %s", vm->irqchip_reason);
@@ -86,7 +87,8 @@ static int add_devices(struct run_ctx *c)
 
 	uart_init(&c->uart, STDOUT_FILENO, vm_spi_handle(vm, LAYOUT_SPI_UART));
 	vm->uart = &c->uart;
-	ret = bus_add(&vm->bus, layout_base(LAYOUT_UART), layout_size(LAYOUT_UART), &uart_mmio_ops, &c->uart);
+	ret = bus_add(&vm->bus, layout_base(LAYOUT_UART), layout_size(LAYOUT_UART), &uart_mmio_ops,
+		      &c->uart);
 	if (!ret && c->cfg.testdev)
 		ret = bus_add(&vm->bus, layout_base(LAYOUT_TESTDEV), layout_size(LAYOUT_TESTDEV),
 			      &testdev_mmio_ops, vm);
@@ -112,11 +114,15 @@ static int load_guest(struct run_ctx *c)
 		}
 		initrd_size = (uint64_t)st.st_size;
 	}
-	ret = layout_place_boot(vm->mem.size, kernel, kernel + c->kernel.footprint, initrd_size, &vm->boot);
+	ret = layout_place_boot(vm->mem.size, kernel, kernel + c->kernel.footprint, initrd_size,
+				&vm->boot);
 	if (ret) {
-		snprintf(c->err, ERRLEN, "kernel (%llu MiB) and initrd (%llu MiB) do not fit in %llu MiB "
-			 "of RAM; raise -m", (unsigned long long)(c->kernel.footprint >> 20),
-			 (unsigned long long)(initrd_size >> 20), (unsigned long long)(vm->mem.size >> 20));
+		snprintf(c->err, ERRLEN,
+			 "kernel (%llu MiB) and initrd (%llu MiB) do not fit in %llu MiB "
+			 "of RAM; raise -m",
+			 (unsigned long long)(c->kernel.footprint >> 20),
+			 (unsigned long long)(initrd_size >> 20),
+			 (unsigned long long)(vm->mem.size >> 20));
 		return setup_failed("load", c->err);
 	}
 	ret = kernel_image_load(&c->kernel, &vm->mem, kernel);
@@ -184,7 +190,8 @@ static int build_vm(struct run_ctx *c)
 		return ret;
 	ret = vm->irqchip->finalize(vm);
 	if (ret) {
-		snprintf(c->err, ERRLEN, "cannot initialise %s: %s", vm->irqchip->name, strerror(-ret));
+		snprintf(c->err, ERRLEN, "cannot initialise %s: %s", vm->irqchip->name,
+			 strerror(-ret));
 		return setup_failed("irqchip", c->err);
 	}
 	if (vcpus_init_pmu(vm, c->err, ERRLEN))
@@ -205,6 +212,7 @@ static int run_vm(struct run_ctx *c)
 	ret = vcpus_start(vm);
 	if (ret) {
 		vm_request_stop(vm, EXIT_INTERNAL, "cannot start vCPU threads: %s", strerror(-ret));
+		vcpus_kick_all(vm); /* the ones that did start */
 	} else {
 		loop_run(vm);
 	}

@@ -78,7 +78,8 @@ static int fdt_add_chosen(const struct fdt_ctx *ctx)
 	ret = fdt_setprop_string(fdt, node, "bootargs", vm->cfg->params);
 	/* stdout-path gives Linux its console without a console= parameter. */
 	if (!ret && vm->uart) {
-		snprintf(path, sizeof(path), "/uart@%llx", (unsigned long long)layout_base(LAYOUT_UART));
+		snprintf(path, sizeof(path), "/uart@%llx",
+			 (unsigned long long)layout_base(LAYOUT_UART));
 		ret = fdt_setprop_string(fdt, node, "stdout-path", path);
 	}
 	if (!ret && vm->boot.initrd) {

@@ -16,9 +16,9 @@ struct vm;
 
 /* Handed to every node builder. */
 struct fdt_ctx {
-	void *fdt;                 /* the blob under construction */
+	void *fdt; /* the blob under construction */
 	const struct vm *vm;
-	uint32_t intc_phandle;     /* the interrupt controller's phandle */
+	uint32_t intc_phandle; /* the interrupt controller's phandle */
 };
 
 /* Phandles armlet assigns; fixed so tests and dumps are stable. */

@@ -9,10 +9,10 @@
 #include "gic.h"
 
 /* include/dt-bindings/interrupt-controller/arm-gic.h and irq.h */
-#define GIC_FDT_SPI 0
-#define GIC_FDT_PPI 1
+#define GIC_FDT_SPI	     0
+#define GIC_FDT_PPI	     1
 #define IRQ_TYPE_EDGE_RISING 1
-#define IRQ_TYPE_LEVEL_HIGH 4
+#define IRQ_TYPE_LEVEL_HIGH  4
 
 unsigned gic_fdt_spi_cells(unsigned spi, bool level, uint32_t *cells)
 {
@@ -33,8 +33,10 @@ unsigned gic_fdt_ppi_cells(unsigned intid, bool level, uint32_t *cells)
 int gicv3_fdt_node(const struct fdt_ctx *ctx)
 {
 	const uint64_t reg[] = {
-		layout_base(LAYOUT_GIC_DIST), layout_size(LAYOUT_GIC_DIST),
-		layout_base(LAYOUT_GIC_REDIST), (uint64_t)ctx->vm->nr_vcpus * 2 * SZ_64K,
+		layout_base(LAYOUT_GIC_DIST),
+		layout_size(LAYOUT_GIC_DIST),
+		layout_base(LAYOUT_GIC_REDIST),
+		(uint64_t)ctx->vm->nr_vcpus * 2 * SZ_64K,
 	};
 	void *fdt = ctx->fdt;
 	char name[32];

@@ -66,8 +66,8 @@ struct irqchip_ops {
  * and why the better ones were not. Returns NULL, with why in reason, when
  * the host cannot provide the requested model.
  */
-const struct irqchip_ops *irqchip_select(struct vm *vm, enum irqchip_model model,
-					 char *reason, size_t len);
+const struct irqchip_ops *irqchip_select(struct vm *vm, enum irqchip_model model, char *reason,
+					 size_t len);
 
 /* The backends. */
 extern const struct irqchip_ops vgic_v3_ops;

@@ -14,8 +14,8 @@ static const enum irqchip_model auto_order[] = {
 	IRQCHIP_GICV3,
 };
 
-const struct irqchip_ops *irqchip_select(struct vm *vm, enum irqchip_model model,
-					 char *reason, size_t len)
+const struct irqchip_ops *irqchip_select(struct vm *vm, enum irqchip_model model, char *reason,
+					 size_t len)
 {
 	char why[512] = "", one[160];
 	size_t used = 0;
@@ -35,12 +35,15 @@ const struct irqchip_ops *irqchip_select(struct vm *vm, enum irqchip_model model
 
 		if (ops->probe(vm, one, sizeof(one)) == 0) {
 			if (used)
-				snprintf(reason, len, "%s (auto; better models unavailable: %s)", ops->name, why);
+				snprintf(reason, len, "%s (auto; better models unavailable: %s)",
+					 ops->name, why);
 			else
-				snprintf(reason, len, "%s (auto; the best model this host offers)", ops->name);
+				snprintf(reason, len, "%s (auto; the best model this host offers)",
+					 ops->name);
 			return ops;
 		}
-		used += (size_t)snprintf(why + used, sizeof(why) - used, "%s%s", used ? "; " : "", one);
+		used +=
+		    (size_t)snprintf(why + used, sizeof(why) - used, "%s%s", used ? "; " : "", one);
 		if (used >= sizeof(why))
 			used = sizeof(why) - 1;
 	}

@@ -22,7 +22,8 @@ static int vgic_v3_probe(struct vm *vm, char *reason, size_t len)
 	int ret = kvm_create_device(vm, KVM_DEV_TYPE_ARM_VGIC_V3, 1);
 
 	if (ret)
-		snprintf(reason, len, "KVM_CREATE_DEVICE vgic-v3: %s", strerrorname_np(-ret) ?: "error");
+		snprintf(reason, len, "KVM_CREATE_DEVICE vgic-v3: %s",
+			 strerrorname_np(-ret) ?: "error");
 	return ret;
 }
 
@@ -39,7 +40,9 @@ static int vgic_v3_create(struct vm *vm)
 	vm->irqchip_fd = fd;
 	ret = kvm_set_attr(fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, &dist);
 	/* One redistributor frame pair per vCPU, from the region's base. */
-	ret = ret ?: kvm_set_attr(fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist);
+	ret = ret
+		  ?: kvm_set_attr(fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST,
+				  &redist);
 	ret = ret ?: kvm_set_attr(fd, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs);
 	return ret;
 }
@@ -53,7 +56,8 @@ static int vgic_v3_vcpu_init(struct vm *vm, unsigned cpu, int vcpu_fd)
 static int vgic_v3_finalize(struct vm *vm)
 {
 	/* Must follow the creation of every vCPU: KVM sizes the redistributors now. */
-	return kvm_set_attr(vm->irqchip_fd, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);
+	return kvm_set_attr(vm->irqchip_fd, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT,
+			    NULL);
 }
 
 static int vgic_v3_set_line(struct vm *vm, unsigned spi, bool level)

@@ -15,8 +15,8 @@ void bus_destroy(struct mmio_bus *bus)
 	pthread_rwlock_destroy(&bus->lock);
 }
 
-int bus_add(struct mmio_bus *bus, uint64_t base, uint64_t size,
-	    const struct mmio_ops *ops, void *opaque)
+int bus_add(struct mmio_bus *bus, uint64_t base, uint64_t size, const struct mmio_ops *ops,
+	    void *opaque)
 {
 	unsigned i;
 	int ret = 0;
@@ -39,7 +39,8 @@ int bus_add(struct mmio_bus *bus, uint64_t base, uint64_t size,
 			break;
 	}
 	memmove(&bus->regions[i + 1], &bus->regions[i], (bus->nr - i) * sizeof(bus->regions[0]));
-	bus->regions[i] = (struct mmio_region){ .base = base, .size = size, .ops = ops, .opaque = opaque };
+	bus->regions[i] =
+	    (struct mmio_region){ .base = base, .size = size, .ops = ops, .opaque = opaque };
 	bus->nr++;
 out:
 	pthread_rwlock_unlock(&bus->lock);

@@ -51,8 +51,8 @@ void bus_destroy(struct mmio_bus *bus);
  * Adds a region; ops must outlive the bus. Returns -EEXIST when it overlaps
  * another region, -EINVAL for an empty or wrapping range, -ENOSPC when full.
  */
-int bus_add(struct mmio_bus *bus, uint64_t base, uint64_t size,
-	    const struct mmio_ops *ops, void *opaque);
+int bus_add(struct mmio_bus *bus, uint64_t base, uint64_t size, const struct mmio_ops *ops,
+	    void *opaque);
 
 /*
  * Dispatches an access. Returns true when a region handled it; otherwise

@@ -23,7 +23,7 @@ struct cli_opt {
 };
 
 static int cli_err(char *err, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int cli_err(char *err, size_t len, const char *fmt, ...)
 {
@@ -47,10 +47,22 @@ int cli_parse_size(const char *s, uint64_t *bytes)
 	if (errno)
 		return -EINVAL;
 	switch (toupper((unsigned char)*end)) {
-	case 'K': shift = 10; end++; break;
-	case 'M': shift = 20; end++; break;
-	case 'G': shift = 30; end++; break;
-	case 'T': shift = 40; end++; break;
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	case 'T':
+		shift = 40;
+		end++;
+		break;
 	case '\0': break;
 	default: return -EINVAL;
 	}
@@ -95,7 +107,8 @@ static int opt_mem(struct vm_config *cfg, const char *arg, char *err, size_t len
 	if (bytes % SZ_2M)
 		return cli_err(err, len, "memory size %s is not a multiple of 2 MiB", arg);
 	if (bytes > layout_size(LAYOUT_RAM))
-		return cli_err(err, len, "memory size %s is larger than the memory map allows", arg);
+		return cli_err(err, len, "memory size %s is larger than the memory map allows",
+			       arg);
 	cfg->ram_size = bytes;
 	return 0;
 }
@@ -158,16 +171,17 @@ static int opt_dump_dtb(struct vm_config *cfg, const char *arg, char *err, size_
 static int opt_loglevel(struct vm_config *cfg, const char *arg, char *err, size_t len)
 {
 	if (log_level_parse(arg, &cfg->loglevel))
-		return cli_err(err, len, "unknown log level '%s' (error, warn, info or debug)", arg);
+		return cli_err(err, len, "unknown log level '%s' (error, warn, info or debug)",
+			       arg);
 	return 0;
 }
 
-#define FLAG_HANDLER(fn, field)                                                       \
-	static int fn(struct vm_config *cfg, const char *arg, char *err, size_t len) \
-	{                                                                            \
-		(void)arg, (void)err, (void)len;                                     \
-		cfg->field = true;                                                   \
-		return 0;                                                            \
+#define FLAG_HANDLER(fn, field)                                                                    \
+	static int fn(struct vm_config *cfg, const char *arg, char *err, size_t len)               \
+	{                                                                                          \
+		(void)arg, (void)err, (void)len;                                                   \
+		cfg->field = true;                                                                 \
+		return 0;                                                                          \
 	}
 
 FLAG_HANDLER(opt_nodefaults, nodefaults)
@@ -185,17 +199,23 @@ static int opt_debug(struct vm_config *cfg, const char *arg, char *err, size_t l
 static const struct cli_opt run_opts[] = {
 	{ 0, "name", "<guest name>", "A name for the guest", opt_name },
 	{ 'c', "cpus", "<n>", "Number of CPUs", opt_cpus },
-	{ 'm', "mem", "<size>", "Virtual machine memory size, in MiB unless suffixed (K, M, G, T)", opt_mem },
-	{ 'k', "kernel", "<kernel>", "Kernel to boot: arm64 Image, Image.gz, or a flat binary", opt_kernel },
+	{ 'm', "mem", "<size>", "Virtual machine memory size, in MiB unless suffixed (K, M, G, T)",
+	  opt_mem },
+	{ 'k', "kernel", "<kernel>", "Kernel to boot: arm64 Image, Image.gz, or a flat binary",
+	  opt_kernel },
 	{ 'i', "initrd", "<initrd>", "Initial RAM disk image", opt_initrd },
 	{ 'p', "params", "<params>", "Kernel command-line arguments", opt_params },
 	{ 0, "irqchip", "<model>", "Interrupt controller: auto, gicv3", opt_irqchip },
-	{ 0, "timeout", "<seconds>", "Stop the VM (exit 4, registers dumped) after this long", opt_timeout },
+	{ 0, "timeout", "<seconds>", "Stop the VM (exit 4, registers dumped) after this long",
+	  opt_timeout },
 	{ 0, "pmu", NULL, "Create a PMUv3 for each vCPU", opt_pmu },
 	{ 0, "nodefaults", NULL, "Disable implicit default devices", opt_nodefaults },
-	{ 0, "dump-dtb", "<file>", "Write the generated device tree to <file> and exit", opt_dump_dtb },
-	{ 0, "testdev", NULL, "Map the armlet test device (for bare-metal test guests)", opt_testdev },
-	{ 0, "loglevel", "<level>", "Messages to show: error, warn, info (default), debug", opt_loglevel },
+	{ 0, "dump-dtb", "<file>", "Write the generated device tree to <file> and exit",
+	  opt_dump_dtb },
+	{ 0, "testdev", NULL, "Map the armlet test device (for bare-metal test guests)",
+	  opt_testdev },
+	{ 0, "loglevel", "<level>", "Messages to show: error, warn, info (default), debug",
+	  opt_loglevel },
 	{ 0, "debug", NULL, "Enable debug messages (same as --loglevel debug)", opt_debug },
 	{ 'h', "help", NULL, "Show this help", opt_help },
 };
@@ -215,7 +235,8 @@ static void config_defaults(struct vm_config *cfg)
 static const struct cli_opt *find_long(const char *name, size_t n)
 {
 	for (size_t i = 0; i < NR_RUN_OPTS; i++)
-		if (strlen(run_opts[i].long_name) == n && strncmp(run_opts[i].long_name, name, n) == 0)
+		if (strlen(run_opts[i].long_name) == n &&
+		    strncmp(run_opts[i].long_name, name, n) == 0)
 			return &run_opts[i];
 	return NULL;
 }
@@ -232,7 +253,8 @@ static const struct cli_opt *find_short(char c)
  * Handles argv[*i]; advances *i past a separate argument it consumes.
  * Returns 0 or -EINVAL with the message in err.
  */
-static int parse_one(int argc, char *const argv[], int *i, struct vm_config *cfg, char *err, size_t len)
+static int parse_one(int argc, char *const argv[], int *i, struct vm_config *cfg, char *err,
+		     size_t len)
 {
 	const char *a = argv[*i], *val = NULL;
 	const struct cli_opt *o;
@@ -243,21 +265,24 @@ static int parse_one(int argc, char *const argv[], int *i, struct vm_config *cfg
 
 		o = find_long(a + 2, n);
 		if (!o)
-			return cli_err(err, len, "unknown option '%.*s' (see armlet run --help)", (int)(n + 2), a);
+			return cli_err(err, len, "unknown option '%.*s' (see armlet run --help)",
+				       (int)(n + 2), a);
 		if (eq && !o->arg_name)
 			return cli_err(err, len, "option '--%s' takes no value", o->long_name);
 		val = eq ? eq + 1 : NULL;
 	} else {
 		o = find_short(a[1]);
 		if (!o)
-			return cli_err(err, len, "unknown option '-%c' (see armlet run --help)", a[1]);
+			return cli_err(err, len, "unknown option '-%c' (see armlet run --help)",
+				       a[1]);
 		if (a[2] && !o->arg_name)
 			return cli_err(err, len, "option '-%c' takes no value", a[1]);
 		val = a[2] ? a + 2 : NULL;
 	}
 	if (o->arg_name && !val) {
 		if (*i + 1 >= argc)
-			return cli_err(err, len, "option '--%s' needs a value %s", o->long_name, o->arg_name);
+			return cli_err(err, len, "option '--%s' needs a value %s", o->long_name,
+				       o->arg_name);
 		val = argv[++*i];
 	}
 	return o->handle(cfg, val, err, len);

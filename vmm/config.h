@@ -10,7 +10,7 @@
 #include "log.h"
 
 #define CONFIG_DEFAULT_RAM (256ULL << 20)
-#define CONFIG_MIN_RAM (16ULL << 20)
+#define CONFIG_MIN_RAM	   (16ULL << 20)
 
 struct vm_config {
 	const char *kernel;   /* -k: Image, Image.gz or flat binary */
@@ -24,9 +24,9 @@ struct vm_config {
 	enum irqchip_model irqchip;
 	enum log_level loglevel;
 	bool nodefaults; /* no default devices */
-	bool pmu;        /* expose PMUv3 */
-	bool testdev;    /* map the armlet test device */
-	bool help;       /* -h: print usage, run nothing */
+	bool pmu;	 /* expose PMUv3 */
+	bool testdev;	 /* map the armlet test device */
+	bool help;	 /* -h: print usage, run nothing */
 };
 
 #endif

@@ -4,7 +4,8 @@
 const struct exitcode_row exitcode_table[] = {
 	{ EXIT_POWEROFF, "guest powered off (PSCI SYSTEM_OFF) or test device reported pass" },
 	{ EXIT_SETUP, "setup error: bad option, missing file, host cannot provide what was asked" },
-	{ EXIT_INTERNAL, "VMM error after start: KVM internal error, failed entry, unhandled exit" },
+	{ EXIT_INTERNAL,
+	  "VMM error after start: KVM internal error, failed entry, unhandled exit" },
 	{ EXIT_RESET, "guest reset (PSCI SYSTEM_RESET; a Linux panic with panic=-1)" },
 	{ EXIT_TIMEOUT, "--timeout expired" },
 	{ EXIT_TEST_FAIL, "test guest reported failure through the test device" },

@@ -14,7 +14,7 @@
 #define KVM_DEFAULT_IPA_BITS 40 /* what VM type 0 gets */
 
 static int kvm_err(char *err, size_t len, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static int kvm_err(char *err, size_t len, int ret, const char *fmt, ...)
 {
@@ -35,23 +35,29 @@ int kvm_open(struct vm *vm, char *err, size_t len)
 		int e = errno;
 
 		if (e == ENOENT)
-			return kvm_err(err, len, -e, "cannot open /dev/kvm: %s (this kernel has no KVM, "
-				       "or runs without virtualization: boot it at EL2)", strerror(e));
+			return kvm_err(err, len, -e,
+				       "cannot open /dev/kvm: %s (this kernel has no KVM, "
+				       "or runs without virtualization: boot it at EL2)",
+				       strerror(e));
 		if (e == EACCES || e == EPERM)
-			return kvm_err(err, len, -e, "cannot open /dev/kvm: %s (add yourself to the kvm "
-				       "group: usermod -aG kvm $USER, then log in again)", strerror(e));
+			return kvm_err(err, len, -e,
+				       "cannot open /dev/kvm: %s (add yourself to the kvm "
+				       "group: usermod -aG kvm $USER, then log in again)",
+				       strerror(e));
 		return kvm_err(err, len, -e, "cannot open /dev/kvm: %s", strerror(e));
 	}
 	version = ioctl(fd, KVM_GET_API_VERSION, 0);
 	if (version != KVM_API_VERSION) {
 		close(fd);
-		return kvm_err(err, len, -EINVAL, "/dev/kvm speaks KVM API version %d, armlet needs %d",
-			       version, KVM_API_VERSION);
+		return kvm_err(err, len, -EINVAL,
+			       "/dev/kvm speaks KVM API version %d, armlet needs %d", version,
+			       KVM_API_VERSION);
 	}
 	vm->kvm_run_size = ioctl(fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (vm->kvm_run_size < (int)sizeof(struct kvm_run)) {
 		close(fd);
-		return kvm_err(err, len, -EINVAL, "KVM_GET_VCPU_MMAP_SIZE returned %d", vm->kvm_run_size);
+		return kvm_err(err, len, -EINVAL, "KVM_GET_VCPU_MMAP_SIZE returned %d",
+			       vm->kvm_run_size);
 	}
 	vm->kvm_fd = fd;
 	return 0;
@@ -79,8 +85,8 @@ int kvm_create_vm(struct vm *vm, char *err, size_t len)
 		return kvm_err(err, len, -E2BIG,
 			       "%llu MiB of RAM needs a %u-bit IPA space, host offers %u bits "
 			       "(use -m %llu or less)",
-			       (unsigned long long)(ram >> 20), need ? need : 64, vm->host_ipa_limit,
-			       (unsigned long long)(max_ram >> 20));
+			       (unsigned long long)(ram >> 20), need ? need : 64,
+			       vm->host_ipa_limit, (unsigned long long)(max_ram >> 20));
 	}
 	/* Without the capability only type 0 (40 bits) exists. */
 	if (limit > 0)
@@ -111,7 +117,8 @@ int kvm_map_ram(struct vm *vm, char *err, size_t len)
 		.userspace_addr = (uint64_t)(uintptr_t)vm->mem.hva,
 	};
 	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-		return kvm_err(err, len, -errno, "KVM_SET_USER_MEMORY_REGION failed: %s", strerror(errno));
+		return kvm_err(err, len, -errno, "KVM_SET_USER_MEMORY_REGION failed: %s",
+			       strerror(errno));
 	return 0;
 }
 

@@ -42,8 +42,8 @@ unsigned layout_ipa_bits(uint64_t ram_size)
 	return bits;
 }
 
-int layout_place_boot(uint64_t ram_size, uint64_t kernel, uint64_t kernel_end,
-		      uint64_t initrd_size, struct layout_boot *out)
+int layout_place_boot(uint64_t ram_size, uint64_t kernel, uint64_t kernel_end, uint64_t initrd_size,
+		      struct layout_boot *out)
 {
 	uint64_t ram = layout_base(LAYOUT_RAM);
 	uint64_t ram_end = ram + ram_size;

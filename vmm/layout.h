@@ -20,26 +20,26 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SZ_4K 0x1000ULL
+#define SZ_4K  0x1000ULL
 #define SZ_64K 0x10000ULL
-#define SZ_1M 0x100000ULL
-#define SZ_2M 0x200000ULL
-#define SZ_1G 0x40000000ULL
+#define SZ_1M  0x100000ULL
+#define SZ_2M  0x200000ULL
+#define SZ_1G  0x40000000ULL
 
 /* The most vCPUs the redistributor region below has room for. */
 #define LAYOUT_MAX_VCPUS 64
 
 enum layout_region {
-	LAYOUT_PCI_IO,     /* PCI I/O space window (kvmtool: ARM_IOPORT_AREA) */
-	LAYOUT_UART,       /* 16550 UART, byte registers */
-	LAYOUT_TESTDEV,    /* armlet test device (--testdev), for bare-metal test guests */
-	LAYOUT_GIC_ITS,    /* GICv3 ITS frames (2 x 64 KiB) */
+	LAYOUT_PCI_IO,	   /* PCI I/O space window (kvmtool: ARM_IOPORT_AREA) */
+	LAYOUT_UART,	   /* 16550 UART, byte registers */
+	LAYOUT_TESTDEV,	   /* armlet test device (--testdev), for bare-metal test guests */
+	LAYOUT_GIC_ITS,	   /* GICv3 ITS frames (2 x 64 KiB) */
 	LAYOUT_GIC_REDIST, /* GICv3 redistributors, 128 KiB per vCPU */
-	LAYOUT_GIC_CPU,    /* GICv2 CPU interface (overlaps GICR: never both) */
+	LAYOUT_GIC_CPU,	   /* GICv2 CPU interface (overlaps GICR: never both) */
 	LAYOUT_GIC_DIST,   /* GIC distributor, v2 or v3 */
 	LAYOUT_PCI_ECAM,   /* PCI configuration space, ECAM, 256 buses */
 	LAYOUT_PCI_MMIO,   /* PCI 32-bit memory window */
-	LAYOUT_RAM,        /* guest RAM; size chosen per VM */
+	LAYOUT_RAM,	   /* guest RAM; size chosen per VM */
 	LAYOUT_NR_REGIONS
 };
 
@@ -60,11 +60,11 @@ enum layout_spi {
 extern const char *const layout_spi_names[LAYOUT_NR_SPIS];
 
 /* Interrupt IDs the in-kernel timer and PMU use (KVM's fixed PPIs). */
-#define LAYOUT_PPI_HYP_TIMER 26
-#define LAYOUT_PPI_VIRT_TIMER 27
+#define LAYOUT_PPI_HYP_TIMER	  26
+#define LAYOUT_PPI_VIRT_TIMER	  27
 #define LAYOUT_PPI_SEC_PHYS_TIMER 29
-#define LAYOUT_PPI_PHYS_TIMER 30
-#define LAYOUT_PPI_PMU 23
+#define LAYOUT_PPI_PHYS_TIMER	  30
+#define LAYOUT_PPI_PMU		  23
 
 static inline uint64_t layout_base(enum layout_region r)
 {
@@ -89,7 +89,7 @@ struct layout_boot {
 	uint64_t kernel_end; /* end of its in-memory footprint (incl. bss) */
 	uint64_t initrd;     /* 0 when there is no initrd */
 	uint64_t initrd_end;
-	uint64_t fdt;        /* device tree blob; LAYOUT_FDT_MAX bytes reserved */
+	uint64_t fdt; /* device tree blob; LAYOUT_FDT_MAX bytes reserved */
 };
 
 #define LAYOUT_FDT_MAX SZ_64K
@@ -99,7 +99,7 @@ struct layout_boot {
  * above kernel_end. The DTB gets a 2 MiB-aligned block of its own, as
  * Documentation/arch/arm64/booting.rst asks. Returns -ENOSPC when they do not fit.
  */
-int layout_place_boot(uint64_t ram_size, uint64_t kernel, uint64_t kernel_end,
-		      uint64_t initrd_size, struct layout_boot *out);
+int layout_place_boot(uint64_t ram_size, uint64_t kernel, uint64_t kernel_end, uint64_t initrd_size,
+		      struct layout_boot *out);
 
 #endif

@@ -11,15 +11,15 @@
 
 #include "loader.h"
 
-#define IMAGE_MAGIC 0x644d5241U /* "ARM\x64" */
+#define IMAGE_MAGIC	 0x644d5241U /* "ARM\x64" */
 #define IMAGE_HEADER_LEN 64
-#define IMAGE_FLAG_BE (1ULL << 0)
-#define GZIP_MAGIC0 0x1f
-#define GZIP_MAGIC1 0x8b
+#define IMAGE_FLAG_BE	 (1ULL << 0)
+#define GZIP_MAGIC0	 0x1f
+#define GZIP_MAGIC1	 0x8b
 
 /* Writes the explanation into err and returns ret. */
 static int loader_err(int ret, char *err, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static int loader_err(int ret, char *err, size_t len, const char *fmt, ...)
 {
@@ -41,15 +41,16 @@ static uint64_t le64(const uint8_t *p)
 	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
 }
 
-static int parse_image_header(const uint8_t *buf, size_t len, struct kernel_image *img,
-			      char *err, size_t errlen)
+static int parse_image_header(const uint8_t *buf, size_t len, struct kernel_image *img, char *err,
+			      size_t errlen)
 {
 	uint64_t text_offset = le64(buf + 0x08);
 	uint64_t image_size = le64(buf + 0x10);
 	uint64_t flags = le64(buf + 0x18);
 
 	if (flags & IMAGE_FLAG_BE)
-		return loader_err(-EINVAL, err, errlen, "is a big-endian kernel; armlet runs little-endian guests");
+		return loader_err(-EINVAL, err, errlen,
+				  "is a big-endian kernel; armlet runs little-endian guests");
 	if (image_size == 0) {
 		/* Before Linux 3.17: text_offset is 0x80000 whatever the field says. */
 		text_offset = 0x80000;
@@ -57,10 +58,12 @@ static int parse_image_header(const uint8_t *buf, size_t len, struct kernel_imag
 	}
 	if (image_size < len)
 		return loader_err(-EINVAL, err, errlen,
-				  "has a corrupt Image header (image_size %llu is smaller than the file, %zu bytes)",
+				  "has a corrupt Image header (image_size %llu is smaller than the "
+				  "file, %zu bytes)",
 				  (unsigned long long)image_size, len);
 	if (text_offset >= (1ULL << 21) || text_offset % 4096)
-		return loader_err(-EINVAL, err, errlen, "has a corrupt Image header (text_offset 0x%llx)",
+		return loader_err(-EINVAL, err, errlen,
+				  "has a corrupt Image header (text_offset 0x%llx)",
 				  (unsigned long long)text_offset);
 	img->kind = KERNEL_IMAGE;
 	img->load_offset = text_offset;
@@ -73,17 +76,20 @@ int loader_parse(const uint8_t *buf, size_t len, struct kernel_image *img, char 
 	if (len == 0)
 		return loader_err(-EINVAL, err, errlen, "is empty");
 	if (len >= 4 && memcmp(buf, "\177ELF", 4) == 0)
-		return loader_err(-EINVAL, err, errlen,
-				  "is an ELF file (vmlinux?); pass arch/arm64/boot/Image or Image.gz instead");
+		return loader_err(
+		    -EINVAL, err, errlen,
+		    "is an ELF file (vmlinux?); pass arch/arm64/boot/Image or Image.gz instead");
 	/* EFI zboot (CONFIG_EFI_ZBOOT): "MZ", 2 bytes, then "zimg". */
 	if (len >= 8 && buf[0] == 'M' && buf[1] == 'Z' && memcmp(buf + 4, "zimg", 4) == 0)
 		return loader_err(-EINVAL, err, errlen,
-				  "is an EFI zboot image (vmlinuz.efi); pass arch/arm64/boot/Image or Image.gz instead");
+				  "is an EFI zboot image (vmlinuz.efi); pass arch/arm64/boot/Image "
+				  "or Image.gz instead");
 	if (len >= IMAGE_HEADER_LEN && le32(buf + 0x38) == IMAGE_MAGIC)
 		return parse_image_header(buf, len, img, err, errlen);
 	/* An Image's first instruction is "MZ" for its EFI stub; a short one is cut off. */
 	if (len < IMAGE_HEADER_LEN && buf[0] == 'M' && len >= 2 && buf[1] == 'Z')
-		return loader_err(-EINVAL, err, errlen, "is truncated (%zu bytes, shorter than an Image header)", len);
+		return loader_err(-EINVAL, err, errlen,
+				  "is truncated (%zu bytes, shorter than an Image header)", len);
 	img->kind = KERNEL_FLAT;
 	img->load_offset = LOADER_FLAT_OFFSET;
 	img->footprint = len;
@@ -173,7 +179,8 @@ static int read_whole(int fd, uint64_t max, uint8_t **out, size_t *len)
 	return 0;
 }
 
-int kernel_image_read(const char *path, uint64_t max, struct kernel_image *img, char *err, size_t errlen)
+int kernel_image_read(const char *path, uint64_t max, struct kernel_image *img, char *err,
+		      size_t errlen)
 {
 	uint8_t *raw = NULL;
 	size_t len = 0;
@@ -199,10 +206,12 @@ int kernel_image_read(const char *path, uint64_t max, struct kernel_image *img, 
 		ret = loader_gunzip(raw, len, max, &inflated, &ilen);
 		free(raw);
 		if (ret == -EFBIG)
-			return loader_err(ret, err, errlen, "inflates to more than guest RAM (%llu MiB); raise -m",
+			return loader_err(ret, err, errlen,
+					  "inflates to more than guest RAM (%llu MiB); raise -m",
 					  (unsigned long long)(max >> 20));
 		if (ret)
-			return loader_err(-EINVAL, err, errlen, "is a corrupt or truncated gzip file");
+			return loader_err(-EINVAL, err, errlen,
+					  "is a corrupt or truncated gzip file");
 		raw = inflated;
 		len = ilen;
 		img->gzipped = 1;

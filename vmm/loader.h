@@ -33,7 +33,7 @@ struct kernel_image {
 	enum kernel_kind kind;
 	uint64_t load_offset; /* from the RAM base */
 	uint64_t footprint;   /* bytes it occupies once loaded, bss included */
-	int gzipped;          /* it came compressed */
+	int gzipped;	      /* it came compressed */
 };
 
 /*
@@ -41,7 +41,8 @@ struct kernel_image {
  * fills kind, load_offset and footprint. Returns 0, or -EINVAL with a
  * one-line explanation in err.
  */
-int loader_parse(const uint8_t *buf, size_t len, struct kernel_image *img, char *err, size_t errlen);
+int loader_parse(const uint8_t *buf, size_t len, struct kernel_image *img, char *err,
+		 size_t errlen);
 
 /*
  * Inflates a gzip stream of at most max_out bytes of output. On success
@@ -55,7 +56,8 @@ int loader_gunzip(const uint8_t *in, size_t len, size_t max_out, uint8_t **out, 
  * it may occupy (the RAM size). Returns -errno; for -ENOENT/-EACCES and other
  * open failures the caller prints lkvm's "Fatal: Unable to open kernel".
  */
-int kernel_image_read(const char *path, uint64_t max, struct kernel_image *img, char *err, size_t errlen);
+int kernel_image_read(const char *path, uint64_t max, struct kernel_image *img, char *err,
+		      size_t errlen);
 void kernel_image_free(struct kernel_image *img);
 
 /* Copies the image into RAM at gpa. Returns -ERANGE when it does not fit. */

@@ -16,7 +16,7 @@
 #include "vcpu.h"
 
 #define CONSOLE_ESCAPE 0x01 /* Ctrl-A, then x to quit, as in lkvm and QEMU */
-#define RETRY_MS 20          /* how soon to offer input again when the UART FIFO is full */
+#define RETRY_MS       20   /* how soon to offer input again when the UART FIFO is full */
 
 /* Console input: stdin, which may be a tty, a pipe, /dev/null or closed. */
 struct console_in {
@@ -78,7 +78,8 @@ static size_t console_filter(struct vm *vm, struct console_in *in, uint8_t *buf,
 		if (in->escape) {
 			in->escape = false;
 			if (c == 'x') {
-				vm_request_stop(vm, EXIT_SIGINT, "stopped from the console (Ctrl-A x)");
+				vm_request_stop(vm, EXIT_SIGINT,
+						"stopped from the console (Ctrl-A x)");
 				return out;
 			}
 			if (c != CONSOLE_ESCAPE)
@@ -170,7 +171,8 @@ int loop_run(struct vm *vm)
 		if (pfd[1].revents & POLLIN)
 			loop_signal(vm, sfd);
 		if (pfd[3].revents & POLLIN)
-			vm_request_stop(vm, EXIT_TIMEOUT, "--timeout %u s expired; vCPU registers follow",
+			vm_request_stop(vm, EXIT_TIMEOUT,
+					"--timeout %u s expired; vCPU registers follow",
 					vm->cfg->timeout);
 		if (pfd[2].revents & (POLLIN | POLLHUP | POLLERR))
 			console_read(vm, &in);

@@ -14,15 +14,14 @@
 #include "log.h"
 #include "vcpu.h"
 
-#define CORE_REG(name)                                                      \
-	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE |              \
-	 KVM_REG_ARM_CORE_REG(name))
-#define SYS_REG(...) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | __ARM64_SYS_REG(__VA_ARGS__))
+#define CORE_REG(name)                                                                             \
+	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | KVM_REG_ARM_CORE_REG(name))
+#define SYS_REG(...)  (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | __ARM64_SYS_REG(__VA_ARGS__))
 #define REG_MPIDR_EL1 SYS_REG(3, 0, 0, 0, 5)
-#define REG_ESR_EL1 SYS_REG(3, 0, 5, 2, 0)
-#define REG_FAR_EL1 SYS_REG(3, 0, 6, 0, 0)
-#define REG_ELR_EL1 CORE_REG(elr_el1)
-#define REG_SP_EL1 CORE_REG(sp_el1)
+#define REG_ESR_EL1   SYS_REG(3, 0, 5, 2, 0)
+#define REG_FAR_EL1   SYS_REG(3, 0, 6, 0, 0)
+#define REG_ELR_EL1   CORE_REG(elr_el1)
+#define REG_SP_EL1    CORE_REG(sp_el1)
 
 static int vcpu_get_reg(int fd, uint64_t id, uint64_t *val)
 {
@@ -69,12 +68,14 @@ int vcpus_create(struct vm *vm, char *err, size_t len)
 	int ret;
 
 	if (max > 0 && vm->cfg->nr_cpus > (unsigned)max) {
-		snprintf(err, len, "%u vCPUs asked for, this host's KVM allows %d (use -c %d or less)",
+		snprintf(err, len,
+			 "%u vCPUs asked for, this host's KVM allows %d (use -c %d or less)",
 			 vm->cfg->nr_cpus, max, max);
 		return -E2BIG;
 	}
 	if (vm->cfg->pmu && !kvm_check_cap(vm, KVM_CAP_ARM_PMU_V3)) {
-		snprintf(err, len, "--pmu: this host's KVM has no guest PMUv3 (KVM_CAP_ARM_PMU_V3)");
+		snprintf(err, len,
+			 "--pmu: this host's KVM has no guest PMUv3 (KVM_CAP_ARM_PMU_V3)");
 		return -ENODEV;
 	}
 	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &target) < 0) {
@@ -111,9 +112,12 @@ int vcpus_init_pmu(struct vm *vm, char *err, size_t len)
 		int fd = vm->vcpus[i].fd;
 		int ret = kvm_set_attr(fd, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, &irq);
 
-		ret = ret ?: kvm_set_attr(fd, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT, NULL);
+		ret = ret
+			  ?: kvm_set_attr(fd, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT,
+					  NULL);
 		if (ret) {
-			snprintf(err, len, "cannot set up the PMU of vCPU %u: %s", i, strerror(-ret));
+			snprintf(err, len, "cannot set up the PMU of vCPU %u: %s", i,
+				 strerror(-ret));
 			return ret;
 		}
 	}
@@ -138,9 +142,9 @@ static void vcpu_dump(struct vcpu *v)
 		const char *name;
 		uint64_t id;
 	} sys[] = {
-		{ "pc", CORE_REG(regs.pc) },       { "pstate", CORE_REG(regs.pstate) },
-		{ "sp_el0", CORE_REG(regs.sp) },   { "sp_el1", REG_SP_EL1 },
-		{ "elr_el1", REG_ELR_EL1 },        { "esr_el1", REG_ESR_EL1 },
+		{ "pc", CORE_REG(regs.pc) },	 { "pstate", CORE_REG(regs.pstate) },
+		{ "sp_el0", CORE_REG(regs.sp) }, { "sp_el1", REG_SP_EL1 },
+		{ "elr_el1", REG_ELR_EL1 },	 { "esr_el1", REG_ESR_EL1 },
 		{ "far_el1", REG_FAR_EL1 },
 	};
 	char line[1024];
@@ -149,16 +153,16 @@ static void vcpu_dump(struct vcpu *v)
 
 	for (size_t i = 0; i < sizeof(sys) / sizeof(sys[0]); i++) {
 		if (vcpu_get_reg(v->fd, sys[i].id, &val) == 0)
-			n += (size_t)snprintf(line + n, sizeof(line) - n, " %s=%016llx", sys[i].name,
-					      (unsigned long long)val);
+			n += (size_t)snprintf(line + n, sizeof(line) - n, " %s=%016llx",
+					      sys[i].name, (unsigned long long)val);
 	}
 	log_error("vcpu %u:%s", v->id, line);
 	for (unsigned r = 0; r < 31; r += 4) {
 		n = 0;
 		for (unsigned k = r; k < r + 4 && k < 31; k++)
 			if (vcpu_get_reg(v->fd, CORE_REG(regs.regs[k]), &val) == 0)
-				n += (size_t)snprintf(line + n, sizeof(line) - n, " x%-2u=%016llx", k,
-						      (unsigned long long)val);
+				n += (size_t)snprintf(line + n, sizeof(line) - n, " x%-2u=%016llx",
+						      k, (unsigned long long)val);
 		log_error("vcpu %u:%s", v->id, line);
 	}
 }
@@ -226,16 +230,15 @@ static void vcpu_handle_exit(struct vcpu *v)
 		v->exits[VCPU_EXIT_SYSTEM_EVENT]++;
 		vcpu_handle_system_event(v);
 		break;
-	case KVM_EXIT_INTR:
-		v->exits[VCPU_EXIT_INTR]++;
-		break;
+	case KVM_EXIT_INTR: v->exits[VCPU_EXIT_INTR]++; break;
 	case KVM_EXIT_FAIL_ENTRY:
 		snprintf(what, sizeof(what), "KVM entry failed (reason 0x%llx)",
 			 (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
 		vcpu_fatal(v, what);
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
-		snprintf(what, sizeof(what), "KVM internal error (suberror %u)", run->internal.suberror);
+		snprintf(what, sizeof(what), "KVM internal error (suberror %u)",
+			 run->internal.suberror);
 		vcpu_fatal(v, what);
 		break;
 	default:
@@ -301,7 +304,8 @@ static void *vcpu_thread(void *arg)
 			break;
 		case ENOSYS:
 			/* Documented: an MMIO access KVM could not decode (ESR_EL2.ISV clear). */
-			vcpu_fatal(v, "guest made an MMIO access KVM cannot decode (load/store pair or writeback?)");
+			vcpu_fatal(v, "guest made an MMIO access KVM cannot decode (load/store "
+				      "pair or writeback?)");
 			break;
 		default: {
 			char what[80];

@@ -34,12 +34,12 @@ struct vm {
 
 	const struct irqchip_ops *irqchip;
 	void *irqchip_priv; /* the backend's own state */
-	int irqchip_fd;     /* in-kernel device fd, or -1 */
+	int irqchip_fd;	    /* in-kernel device fd, or -1 */
 	char irqchip_reason[256];
 
 	unsigned nr_vcpus;
-	struct vcpu *vcpus;                 /* nr_vcpus of them, vcpu.c owns the layout */
-	uint64_t mpidr[LAYOUT_MAX_VCPUS];   /* read back from KVM after vCPU init */
+	struct vcpu *vcpus;		  /* nr_vcpus of them, vcpu.c owns the layout */
+	uint64_t mpidr[LAYOUT_MAX_VCPUS]; /* read back from KVM after vCPU init */
 
 	struct layout_boot boot;
 	uint64_t entry; /* boot vCPU's first PC */
@@ -67,7 +67,7 @@ void vm_destroy(struct vm *vm);
  * vCPU threads in the middle of an exit; only the first request counts.
  */
 void vm_request_stop(struct vm *vm, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 bool vm_stopping(struct vm *vm);
 

@@ -41,8 +41,7 @@ static unsigned check_nr_cpus(void)
 
 	TEST_ASSERT(nr >= 1, ERR_NR_CPUS, "test device reports %u cpus", nr);
 	TEST_ASSERT(nr <= GUEST_MAX_CPUS, ERR_NR_CPUS,
-		    "%u cpus, the library handles %u (raise GUEST_MAX_CPUS)",
-		    nr, GUEST_MAX_CPUS);
+		    "%u cpus, the library handles %u (raise GUEST_MAX_CPUS)", nr, GUEST_MAX_CPUS);
 	printf("psci: %u cpus\n", nr);
 	return nr;
 }
@@ -54,8 +53,7 @@ static void check_version(void)
 	/* 0.2 is the first version with CPU_ON's SMC64 ID and AFFINITY_INFO. */
 	TEST_ASSERT(!(ver & 0x80000000) && ver >= 0x00000002, ERR_VERSION,
 		    "PSCI_VERSION 0x%x, need 0.2 or later", ver);
-	printf("psci: version %u.%u\n", PSCI_VERSION_MAJOR(ver),
-	       PSCI_VERSION_MINOR(ver));
+	printf("psci: version %u.%u\n", PSCI_VERSION_MAJOR(ver), PSCI_VERSION_MINOR(ver));
 }
 
 static void check_boot_cpu(void)
@@ -65,14 +63,12 @@ static void check_boot_cpu(void)
 
 	seen_mpidr[0] = mpidr;
 	TEST_ASSERT((mpidr & MPIDR_AFF_MASK) == cpu_mpidr(0), ERR_BOOT_MPIDR,
-		    "boot cpu mpidr 0x%lx, want affinity 0x%lx", mpidr,
-		    cpu_mpidr(0));
+		    "boot cpu mpidr 0x%lx, want affinity 0x%lx", mpidr, cpu_mpidr(0));
 	printf("psci: cpu 0 mpidr 0x%lx ok\n", mpidr);
 
 	ret = psci_cpu_on(cpu_mpidr(0), (uintptr_t)secondary_entry, 0);
 	TEST_ASSERT(ret == PSCI_RET_ALREADY_ON, ERR_SELF_ON,
-		    "CPU_ON(self) returned %d %s, want ALREADY_ON", ret,
-		    psci_ret_name(ret));
+		    "CPU_ON(self) returned %d %s, want ALREADY_ON", ret, psci_ret_name(ret));
 }
 
 static void start_cpu(unsigned cpu)
@@ -83,22 +79,20 @@ static void start_cpu(unsigned cpu)
 	ret = psci_affinity_info(target, 0);
 	TEST_ASSERT(ret == PSCI_AFF_OFF, ERR_AFF_OFF,
 		    "cpu %u: AFFINITY_INFO(0x%lx) before CPU_ON returned %d, "
-		    "want OFF (1)", cpu, target, ret);
+		    "want OFF (1)",
+		    cpu, target, ret);
 
 	ret = cpu_on(cpu, secondary);
-	TEST_ASSERT(ret == PSCI_RET_SUCCESS, ERR_CPU_ON,
-		    "cpu %u: CPU_ON(0x%lx) returned %d %s", cpu, target, ret,
-		    psci_ret_name(ret));
+	TEST_ASSERT(ret == PSCI_RET_SUCCESS, ERR_CPU_ON, "cpu %u: CPU_ON(0x%lx) returned %d %s",
+		    cpu, target, ret, psci_ret_name(ret));
 
 	/* The CPU may or may not have got going yet: both answers are right. */
 	ret = psci_cpu_on(target, (uintptr_t)secondary_entry, cpu);
-	TEST_ASSERT(ret == PSCI_RET_ALREADY_ON || ret == PSCI_RET_ON_PENDING,
-		    ERR_CPU_ON_AGAIN,
+	TEST_ASSERT(ret == PSCI_RET_ALREADY_ON || ret == PSCI_RET_ON_PENDING, ERR_CPU_ON_AGAIN,
 		    "cpu %u: second CPU_ON(0x%lx) returned %d %s, want "
-		    "ALREADY_ON or ON_PENDING", cpu, target, ret,
-		    psci_ret_name(ret));
-	printf("psci: cpu %u CPU_ON(0x%lx) ok, again: %s\n", cpu, target,
-	       psci_ret_name(ret));
+		    "ALREADY_ON or ON_PENDING",
+		    cpu, target, ret, psci_ret_name(ret));
+	printf("psci: cpu %u CPU_ON(0x%lx) ok, again: %s\n", cpu, target, psci_ret_name(ret));
 }
 
 static void check_cpu_up(unsigned cpu)
@@ -107,24 +101,20 @@ static void check_cpu_up(unsigned cpu)
 	uint64_t mpidr;
 	int ret;
 
-	TEST_ASSERT(smp_flag_wait(&arrived[cpu], 1, BOOT_TIMEOUT_MS),
-		    ERR_TIMEOUT, "cpu %u (mpidr 0x%lx) not up after %d ms",
-		    cpu, target, BOOT_TIMEOUT_MS);
+	TEST_ASSERT(smp_flag_wait(&arrived[cpu], 1, BOOT_TIMEOUT_MS), ERR_TIMEOUT,
+		    "cpu %u (mpidr 0x%lx) not up after %d ms", cpu, target, BOOT_TIMEOUT_MS);
 	mpidr = seen_mpidr[cpu];
 	TEST_ASSERT((mpidr & MPIDR_AFF_MASK) == target, ERR_MPIDR,
-		    "cpu %u reports mpidr 0x%lx, want affinity 0x%lx", cpu,
-		    mpidr, target);
+		    "cpu %u reports mpidr 0x%lx, want affinity 0x%lx", cpu, mpidr, target);
 
 	ret = psci_affinity_info(target, 0);
 	TEST_ASSERT(ret == PSCI_AFF_ON, ERR_AFF_ON,
-		    "cpu %u: AFFINITY_INFO(0x%lx) returned %d, want ON (0)",
-		    cpu, target, ret);
+		    "cpu %u: AFFINITY_INFO(0x%lx) returned %d, want ON (0)", cpu, target, ret);
 
 	/* It has run code, so it is no longer pending: only ALREADY_ON. */
 	ret = psci_cpu_on(target, (uintptr_t)secondary_entry, cpu);
 	TEST_ASSERT(ret == PSCI_RET_ALREADY_ON, ERR_ALREADY_ON,
-		    "cpu %u: CPU_ON on a running cpu returned %d %s", cpu,
-		    ret, psci_ret_name(ret));
+		    "cpu %u: CPU_ON on a running cpu returned %d %s", cpu, ret, psci_ret_name(ret));
 	printf("psci: cpu %u mpidr 0x%lx ok\n", cpu, mpidr);
 }
 
@@ -135,8 +125,7 @@ static void check_distinct(unsigned nr)
 			uint64_t a = seen_mpidr[i] & MPIDR_AFF_MASK;
 			uint64_t b = seen_mpidr[j] & MPIDR_AFF_MASK;
 
-			TEST_ASSERT(a != b, ERR_DUPLICATE,
-				    "cpus %u and %u share affinity 0x%lx", i,
+			TEST_ASSERT(a != b, ERR_DUPLICATE, "cpus %u and %u share affinity 0x%lx", i,
 				    j, a);
 		}
 	}
@@ -151,9 +140,9 @@ static void check_bad_target(unsigned nr)
 	ret = psci_cpu_on(target, (uintptr_t)secondary_entry, nr);
 	TEST_ASSERT(ret == PSCI_RET_INVALID_PARAMETERS, ERR_BAD_TARGET,
 		    "CPU_ON(0x%lx), no such cpu, returned %d %s, want "
-		    "INVALID_PARAMETERS", target, ret, psci_ret_name(ret));
-	printf("psci: CPU_ON(0x%lx) (no such cpu) -> INVALID_PARAMETERS ok\n",
-	       target);
+		    "INVALID_PARAMETERS",
+		    target, ret, psci_ret_name(ret));
+	printf("psci: CPU_ON(0x%lx) (no such cpu) -> INVALID_PARAMETERS ok\n", target);
 }
 
 int test_main(void)

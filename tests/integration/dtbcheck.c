@@ -68,7 +68,7 @@ int main(int argc, char **argv)
 		if (fdt_get_path(blob, node, path, sizeof(path)))
 			return 1;
 		printf("%s\n", path);
-		fdt_for_each_property_offset(prop, blob, node) {
+		fdt_for_each_property_offset (prop, blob, node) {
 			const char *name;
 			int len;
 			const char *val = fdt_getprop_by_offset(blob, prop, &name, &len);

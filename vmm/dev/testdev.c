@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include "testdev.h"
 #include "../exitcode.h"
 #include "../log.h"
 #include "../vm.h"
-#include "testdev.h"
 
 static void testdev_read(struct mmio_region *r, uint64_t off, unsigned len, uint64_t *val)
 {
@@ -10,18 +10,10 @@ static void testdev_read(struct mmio_region *r, uint64_t off, unsigned len, uint
 
 	(void)len;
 	switch (off) {
-	case TESTDEV_NR_CPUS:
-		*val = vm->nr_vcpus;
-		break;
-	case TESTDEV_RAM_LO:
-		*val = (uint32_t)vm->mem.size;
-		break;
-	case TESTDEV_RAM_HI:
-		*val = vm->mem.size >> 32;
-		break;
-	default:
-		*val = 0;
-		break;
+	case TESTDEV_NR_CPUS: *val = vm->nr_vcpus; break;
+	case TESTDEV_RAM_LO: *val = (uint32_t)vm->mem.size; break;
+	case TESTDEV_RAM_HI: *val = vm->mem.size >> 32; break;
+	default: *val = 0; break;
 	}
 }
 

@@ -13,10 +13,10 @@
 
 #include "../bus.h"
 
-#define TESTDEV_EXIT 0x00
+#define TESTDEV_EXIT	0x00
 #define TESTDEV_NR_CPUS 0x04
-#define TESTDEV_RAM_LO 0x08
-#define TESTDEV_RAM_HI 0x0c
+#define TESTDEV_RAM_LO	0x08
+#define TESTDEV_RAM_HI	0x0c
 
 /* The region's opaque is the struct vm. */
 extern const struct mmio_ops testdev_mmio_ops;

@@ -14,7 +14,7 @@
 
 enum {
 	UART_RBR_THR = 0, /* DLL when LCR.DLAB */
-	UART_IER = 1,     /* DLM when LCR.DLAB */
+	UART_IER = 1,	  /* DLM when LCR.DLAB */
 	UART_IIR_FCR = 2,
 	UART_LCR = 3,
 	UART_MCR = 4,
@@ -23,22 +23,22 @@ enum {
 	UART_SCR = 7,
 };
 
-#define IER_RDI 0x01  /* received data available */
-#define IER_THRI 0x02 /* THR empty */
-#define IIR_NO_INT 0x01
-#define IIR_THRI 0x02
-#define IIR_RDI 0x04
-#define IIR_FIFO_ON 0xc0
-#define FCR_FIFO_EN 0x01
+#define IER_RDI	     0x01 /* received data available */
+#define IER_THRI     0x02 /* THR empty */
+#define IIR_NO_INT   0x01
+#define IIR_THRI     0x02
+#define IIR_RDI	     0x04
+#define IIR_FIFO_ON  0xc0
+#define FCR_FIFO_EN  0x01
 #define FCR_CLEAR_RX 0x02
-#define LCR_DLAB 0x80
-#define MCR_LOOP 0x10
-#define LSR_DR 0x01
-#define LSR_THRE 0x20
-#define LSR_TEMT 0x40
-#define MSR_CTS 0x10
-#define MSR_DSR 0x20
-#define MSR_DCD 0x80
+#define LCR_DLAB     0x80
+#define MCR_LOOP     0x10
+#define LSR_DR	     0x01
+#define LSR_THRE     0x20
+#define LSR_TEMT     0x40
+#define MSR_CTS	     0x10
+#define MSR_DSR	     0x20
+#define MSR_DCD	     0x80
 
 void uart_init(struct uart *u, int out_fd, struct irq_handle irq)
 {
@@ -56,7 +56,8 @@ void uart_destroy(struct uart *u)
 /* Lock held. */
 static void uart_update_irq(struct uart *u)
 {
-	bool level = ((u->ier & IER_RDI) && u->rx_count) || ((u->ier & IER_THRI) && u->thre_pending);
+	bool level =
+	    ((u->ier & IER_RDI) && u->rx_count) || ((u->ier & IER_THRI) && u->thre_pending);
 
 	if (level != u->irq_level) {
 		u->irq_level = level;
@@ -115,16 +116,11 @@ static uint8_t uart_read_reg(struct uart *u, unsigned reg)
 		u->rx_head = (u->rx_head + 1) % UART_RX_FIFO;
 		u->rx_count--;
 		return c;
-	case UART_IER:
-		return (u->lcr & LCR_DLAB) ? u->dlm : u->ier;
-	case UART_IIR_FCR:
-		return uart_iir(u);
-	case UART_LCR:
-		return u->lcr;
-	case UART_MCR:
-		return u->mcr;
-	case UART_LSR:
-		return LSR_THRE | LSR_TEMT | (u->rx_count ? LSR_DR : 0);
+	case UART_IER: return (u->lcr & LCR_DLAB) ? u->dlm : u->ier;
+	case UART_IIR_FCR: return uart_iir(u);
+	case UART_LCR: return u->lcr;
+	case UART_MCR: return u->mcr;
+	case UART_LSR: return LSR_THRE | LSR_TEMT | (u->rx_count ? LSR_DR : 0);
 	case UART_MSR:
 		/*
 		 * In loopback the outputs feed the inputs (PC16550D, MCR bit 4):
@@ -135,8 +131,7 @@ static uint8_t uart_read_reg(struct uart *u, unsigned reg)
 			return (uint8_t)(((u->mcr & 0x0c) << 4) | (u->mcr & 0x02 ? MSR_CTS : 0) |
 					 (u->mcr & 0x01 ? MSR_DSR : 0));
 		return MSR_DCD | MSR_DSR | MSR_CTS;
-	default:
-		return u->scr;
+	default: return u->scr;
 	}
 }
 
@@ -164,17 +159,10 @@ static void uart_write_reg(struct uart *u, unsigned reg, uint8_t v)
 		if (v & FCR_CLEAR_RX)
 			u->rx_count = 0;
 		break;
-	case UART_LCR:
-		u->lcr = v;
-		break;
-	case UART_MCR:
-		u->mcr = v & 0x1f;
-		break;
-	case UART_SCR:
-		u->scr = v;
-		break;
-	default:
-		break; /* LSR and MSR are read-only */
+	case UART_LCR: u->lcr = v; break;
+	case UART_MCR: u->mcr = v & 0x1f; break;
+	case UART_SCR: u->scr = v; break;
+	default: break; /* LSR and MSR are read-only */
 	}
 }
 
@@ -230,8 +218,8 @@ size_t uart_rx_push(struct uart *u, const uint8_t *buf, size_t len)
 
 static int uart_fdt_node(const struct mmio_region *r, const struct fdt_ctx *ctx)
 {
-	return fdt_add_device_node(ctx, "uart", "ns16550a", r->base, UART_REG_SPAN,
-				     LAYOUT_SPI_UART, true, 1843200);
+	return fdt_add_device_node(ctx, "uart", "ns16550a", r->base, UART_REG_SPAN, LAYOUT_SPI_UART,
+				   true, 1843200);
 }
 
 const struct mmio_ops uart_mmio_ops = {

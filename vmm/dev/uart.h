@@ -15,14 +15,14 @@
 #include "../bus.h"
 #include "../irq.h"
 
-#define UART_RX_FIFO 64
+#define UART_RX_FIFO  64
 #define UART_REG_SPAN 8 /* registers 0..7, byte stride */
 
 struct uart {
 	pthread_mutex_t lock;
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
 	bool thre_pending; /* THR-empty interrupt not yet acknowledged */
-	bool irq_level;    /* what we last drove the line to */
+	bool irq_level;	   /* what we last drove the line to */
 	uint8_t rx[UART_RX_FIFO];
 	unsigned rx_head, rx_count;
 	int out_fd;

@@ -36,22 +36,43 @@ static inline uint32_t mmio_read32(uintptr_t addr)
 	return val;
 }
 
-static inline void dsb_sy(void) { asm volatile("dsb sy" : : : "memory"); }
-static inline void dmb_sy(void) { asm volatile("dmb sy" : : : "memory"); }
-static inline void isb(void) { asm volatile("isb" : : : "memory"); }
-static inline void sev(void) { asm volatile("sev" : : : "memory"); }
-static inline void wfe(void) { asm volatile("wfe" : : : "memory"); }
-static inline void wfi(void) { asm volatile("wfi" : : : "memory"); }
-static inline void cpu_relax(void) { asm volatile("yield" : : : "memory"); }
+static inline void dsb_sy(void)
+{
+	asm volatile("dsb sy" : : : "memory");
+}
+static inline void dmb_sy(void)
+{
+	asm volatile("dmb sy" : : : "memory");
+}
+static inline void isb(void)
+{
+	asm volatile("isb" : : : "memory");
+}
+static inline void sev(void)
+{
+	asm volatile("sev" : : : "memory");
+}
+static inline void wfe(void)
+{
+	asm volatile("wfe" : : : "memory");
+}
+static inline void wfi(void)
+{
+	asm volatile("wfi" : : : "memory");
+}
+static inline void cpu_relax(void)
+{
+	asm volatile("yield" : : : "memory");
+}
 
-#define read_sysreg(reg)                                              \
-	({                                                            \
-		uint64_t __val;                                       \
-		asm volatile("mrs %0, " #reg : "=r"(__val));          \
-		__val;                                                \
+#define read_sysreg(reg)                                                                           \
+	({                                                                                         \
+		uint64_t __val;                                                                    \
+		asm volatile("mrs %0, " #reg : "=r"(__val));                                       \
+		__val;                                                                             \
 	})
 
-#define write_sysreg(reg, val)                                        \
+#define write_sysreg(reg, val)                                                                     \
 	asm volatile("msr " #reg ", %x0" : : "rZ"((uint64_t)(val)) : "memory")
 
 /*
@@ -60,7 +81,7 @@ static inline void cpu_relax(void) { asm volatile("yield" : : : "memory"); }
  * memory are CONSTRAINED UNPREDICTABLE), so the library has none: CPUs
  * coordinate through slots that only one CPU writes.
  */
-#define smp_load_acquire(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define smp_store_release(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
 
 #endif /* GUEST_ARM64_H */

@@ -51,9 +51,11 @@ static const char *ec_name(unsigned ec)
 	case 0x16: return "HVC";
 	case 0x17: return "SMC";
 	case 0x18: return "MSR/MRS/system instruction";
-	case 0x20: case 0x21: return "instruction abort";
+	case 0x20:
+	case 0x21: return "instruction abort";
 	case 0x22: return "PC alignment";
-	case 0x24: case 0x25: return "data abort";
+	case 0x24:
+	case 0x25: return "data abort";
 	case 0x26: return "SP alignment";
 	case 0x2f: return "SError";
 	case 0x3c: return "BRK";
@@ -82,14 +84,13 @@ void exception_report(const struct exc_frame *f, unsigned vec)
 	}
 	exc_reporting[cpu] = 1;
 
-	printf("\nguest: unexpected exception on cpu %u: %s from %s\n", cpu,
-	       exc_kinds[vec & 3], exc_froms[(vec >> 2) & 3]);
+	printf("\nguest: unexpected exception on cpu %u: %s from %s\n", cpu, exc_kinds[vec & 3],
+	       exc_froms[(vec >> 2) & 3]);
 	if (has_esr)
-		printf("  ESR %08lx (EC 0x%02x %s, ISS 0x%07lx)\n", f->esr, ec,
-		       ec_name(ec), f->esr & 0x1ffffff);
-	printf("  ELR %016lx  FAR %016lx  SPSR %08lx\n", f->elr, f->far,
-	       f->spsr);
+		printf("  ESR %08lx (EC 0x%02x %s, ISS 0x%07lx)\n", f->esr, ec, ec_name(ec),
+		       f->esr & 0x1ffffff);
+	printf("  ELR %016lx  FAR %016lx  SPSR %08lx\n", f->elr, f->far, f->spsr);
 	dump_regs(f);
-	test_fail(code, "unexpected %s exception on cpu %u at 0x%lx",
-		  exc_kinds[vec & 3], cpu, f->elr);
+	test_fail(code, "unexpected %s exception on cpu %u at 0x%lx", exc_kinds[vec & 3], cpu,
+		  f->elr);
 }

@@ -16,9 +16,9 @@
 #include "arm64.h"
 #include "platform.h"
 
-#define __noreturn __attribute__((noreturn))
+#define __noreturn     __attribute__((noreturn))
 #define __printf(a, b) __attribute__((format(printf, a, b)))
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ARRAY_SIZE(a)  (sizeof(a) / sizeof((a)[0]))
 
 /* ---- The test ---------------------------------------------------------- */
 
@@ -48,10 +48,10 @@ void test_pass(void) __noreturn;
 void test_fail(uint32_t code, const char *fmt, ...) __noreturn __printf(2, 3);
 
 /* FAIL with code and the message unless cond holds. */
-#define TEST_ASSERT(cond, code, ...)                                  \
-	do {                                                          \
-		if (!(cond))                                          \
-			test_fail((code), __VA_ARGS__);               \
+#define TEST_ASSERT(cond, code, ...)                                                               \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			test_fail((code), __VA_ARGS__);                                            \
 	} while (0)
 
 /* ---- Console (lib/uart.c, lib/printf.c) -------------------------------- */
@@ -60,9 +60,9 @@ void test_fail(uint32_t code, const char *fmt, ...) __noreturn __printf(2, 3);
  * Output is not serialised between CPUs: lines printed by two CPUs at once
  * interleave. Let secondaries report through memory and CPU 0 print.
  */
-void uart_putc(char c);			/* "\n" becomes "\r\n" */
-void uart_puts(const char *s);		/* no newline appended */
-void uart_put_hex(uint64_t val);	/* "0x" and minimal digits */
+void uart_putc(char c);		 /* "\n" becomes "\r\n" */
+void uart_puts(const char *s);	 /* no newline appended */
+void uart_put_hex(uint64_t val); /* "0x" and minimal digits */
 void uart_put_dec(uint64_t val);
 
 /* Subset: %c %s %d %i %u %x %X %p %%, flags '0' '-', width, l ll z. */
@@ -76,42 +76,42 @@ struct smccc_res {
 };
 
 /* SMCCC call through HVC #0: x0..x3 in, x0..x3 out (into res if not NULL). */
-unsigned long smccc_hvc(unsigned long fid, unsigned long a1, unsigned long a2,
-			unsigned long a3, struct smccc_res *res);
+unsigned long smccc_hvc(unsigned long fid, unsigned long a1, unsigned long a2, unsigned long a3,
+			struct smccc_res *res);
 
 #define PSCI_FN_VERSION		0x84000000
 #define PSCI_FN_CPU_OFF		0x84000002
 #define PSCI_FN64_CPU_ON	0xC4000003
-#define PSCI_FN64_AFFINITY_INFO	0xC4000004
+#define PSCI_FN64_AFFINITY_INFO 0xC4000004
 #define PSCI_FN_SYSTEM_OFF	0x84000008
 #define PSCI_FN_SYSTEM_RESET	0x84000009
 
-#define PSCI_RET_SUCCESS		0
-#define PSCI_RET_NOT_SUPPORTED		(-1)
-#define PSCI_RET_INVALID_PARAMETERS	(-2)
-#define PSCI_RET_DENIED			(-3)
-#define PSCI_RET_ALREADY_ON		(-4)
-#define PSCI_RET_ON_PENDING		(-5)
-#define PSCI_RET_INTERNAL_FAILURE	(-6)
-#define PSCI_RET_NOT_PRESENT		(-7)
-#define PSCI_RET_DISABLED		(-8)
-#define PSCI_RET_INVALID_ADDRESS	(-9)
+#define PSCI_RET_SUCCESS	    0
+#define PSCI_RET_NOT_SUPPORTED	    (-1)
+#define PSCI_RET_INVALID_PARAMETERS (-2)
+#define PSCI_RET_DENIED		    (-3)
+#define PSCI_RET_ALREADY_ON	    (-4)
+#define PSCI_RET_ON_PENDING	    (-5)
+#define PSCI_RET_INTERNAL_FAILURE   (-6)
+#define PSCI_RET_NOT_PRESENT	    (-7)
+#define PSCI_RET_DISABLED	    (-8)
+#define PSCI_RET_INVALID_ADDRESS    (-9)
 
 /* AFFINITY_INFO results */
-#define PSCI_AFF_ON		0
-#define PSCI_AFF_OFF		1
-#define PSCI_AFF_ON_PENDING	2
+#define PSCI_AFF_ON	    0
+#define PSCI_AFF_OFF	    1
+#define PSCI_AFF_ON_PENDING 2
 
 #define PSCI_VERSION_MAJOR(v) (((v) >> 16) & 0x7fff)
-#define PSCI_VERSION_MINOR(v) ((v) & 0xffff)
+#define PSCI_VERSION_MINOR(v) ((v)&0xffff)
 
 uint32_t psci_version(void);
 /* Return values are PSCI's int32 codes, sign-extended. */
 int psci_cpu_on(uint64_t target_mpidr, uint64_t entry_pa, uint64_t context_id);
 int psci_affinity_info(uint64_t target_mpidr, unsigned lowest_level);
-int psci_cpu_off(void);			/* returns only on failure */
-int psci_system_off(void);		/* returns only on failure */
-int psci_system_reset(void);		/* returns only on failure */
+int psci_cpu_off(void);	     /* returns only on failure */
+int psci_system_off(void);   /* returns only on failure */
+int psci_system_reset(void); /* returns only on failure */
 /* "ALREADY_ON" etc., or "?" for codes PSCI does not define. */
 const char *psci_ret_name(int ret);
 
@@ -125,7 +125,10 @@ typedef void (*cpu_entry_fn)(unsigned cpu);
 /* CPU_ON entry point: expects the logical cpu index as context id. */
 void secondary_entry(void);
 
-static inline uint64_t read_mpidr(void) { return read_sysreg(mpidr_el1); }
+static inline uint64_t read_mpidr(void)
+{
+	return read_sysreg(mpidr_el1);
+}
 
 /* Logical index of the calling CPU (kept in TPIDR_EL1 by lib/start.S). */
 static inline unsigned this_cpu(void)
@@ -158,9 +161,9 @@ bool smp_flag_wait(volatile uint32_t *flag, uint32_t val, uint64_t timeout_ms);
 
 /* ---- Generic counter (lib/counter.c) ----------------------------------- */
 
-uint64_t counter_read(void);		/* CNTVCT_EL0, ordered after earlier code */
-uint64_t counter_freq(void);		/* CNTFRQ_EL0 (never 0) */
-uint64_t deadline_ms(uint64_t ms);	/* counter value ms from now */
+uint64_t counter_read(void);	   /* CNTVCT_EL0, ordered after earlier code */
+uint64_t counter_freq(void);	   /* CNTFRQ_EL0 (never 0) */
+uint64_t deadline_ms(uint64_t ms); /* counter value ms from now */
 bool deadline_passed(uint64_t deadline);
 void delay_us(uint64_t us);
 
@@ -169,7 +172,7 @@ void delay_us(uint64_t us);
 /* Saved state of the interrupted context; handlers may edit it (e.g. elr). */
 struct exc_frame {
 	uint64_t x[31];
-	uint64_t sp;	/* SP_EL1 at the time of the exception */
+	uint64_t sp; /* SP_EL1 at the time of the exception */
 	uint64_t elr;
 	uint64_t spsr;
 	uint64_t esr;

@@ -2,10 +2,10 @@
 #include "guest.h"
 
 struct fmt_spec {
-	bool left;	/* '-' */
-	bool zero;	/* '0' */
+	bool left; /* '-' */
+	bool zero; /* '0' */
 	int width;
-	int longs;	/* number of 'l' (z counts as one) */
+	int longs; /* number of 'l' (z counts as one) */
 };
 
 static int put_pad(char c, int n)
@@ -31,8 +31,7 @@ static int put_str(const char *s, const struct fmt_spec *spec)
 	return done;
 }
 
-static int put_num(uint64_t val, unsigned base, bool upper, bool neg,
-		   const struct fmt_spec *spec)
+static int put_num(uint64_t val, unsigned base, bool upper, bool neg, const struct fmt_spec *spec)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char buf[24];
@@ -99,9 +98,7 @@ static int put_conv(char conv, const struct fmt_spec *spec, va_list *ap)
 	int64_t sval;
 
 	switch (conv) {
-	case 'c':
-		uart_putc((char)va_arg(*ap, int));
-		return 1;
+	case 'c': uart_putc((char)va_arg(*ap, int)); return 1;
 	case 's': {
 		const char *s = va_arg(*ap, const char *);
 
@@ -110,23 +107,16 @@ static int put_conv(char conv, const struct fmt_spec *spec, va_list *ap)
 	case 'd':
 	case 'i':
 		sval = arg_signed(ap, spec->longs);
-		return put_num(sval < 0 ? -(uint64_t)sval : (uint64_t)sval,
-			       10, false, sval < 0, spec);
-	case 'u':
-		return put_num(arg_unsigned(ap, spec->longs), 10, false, false,
+		return put_num(sval < 0 ? -(uint64_t)sval : (uint64_t)sval, 10, false, sval < 0,
 			       spec);
+	case 'u': return put_num(arg_unsigned(ap, spec->longs), 10, false, false, spec);
 	case 'x':
-	case 'X':
-		return put_num(arg_unsigned(ap, spec->longs), 16, conv == 'X',
-			       false, spec);
+	case 'X': return put_num(arg_unsigned(ap, spec->longs), 16, conv == 'X', false, spec);
 	case 'p':
 		uart_puts("0x");
-		return 2 + put_num((uintptr_t)va_arg(*ap, void *), 16, false,
-				   false, spec);
-	case '%':
-		uart_putc('%');
-		return 1;
-	default:	/* unknown: show it rather than guess its argument */
+		return 2 + put_num((uintptr_t)va_arg(*ap, void *), 16, false, false, spec);
+	case '%': uart_putc('%'); return 1;
+	default: /* unknown: show it rather than guess its argument */
 		uart_putc('%');
 		uart_putc(conv);
 		return 2;

@@ -1,8 +1,8 @@
 /* SMCCC calls and PSCI 0.2 wrappers, through HVC #0 (the DT's method). */
 #include "guest.h"
 
-unsigned long smccc_hvc(unsigned long fid, unsigned long a1, unsigned long a2,
-			unsigned long a3, struct smccc_res *res)
+unsigned long smccc_hvc(unsigned long fid, unsigned long a1, unsigned long a2, unsigned long a3,
+			struct smccc_res *res)
 {
 	register unsigned long x0 asm("x0") = fid;
 	register unsigned long x1 asm("x1") = a1;
@@ -13,8 +13,8 @@ unsigned long smccc_hvc(unsigned long fid, unsigned long a1, unsigned long a2,
 	asm volatile("hvc #0"
 		     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
 		     :
-		     : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
-		       "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+		     : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15",
+		       "x16", "x17", "memory");
 	if (res) {
 		res->a0 = x0;
 		res->a1 = x1;
@@ -63,10 +63,9 @@ int psci_system_reset(void)
 const char *psci_ret_name(int ret)
 {
 	static const char *const names[] = {
-		"SUCCESS",	     "NOT_SUPPORTED", "INVALID_PARAMETERS",
-		"DENIED",	     "ALREADY_ON",    "ON_PENDING",
-		"INTERNAL_FAILURE", "NOT_PRESENT",   "DISABLED",
-		"INVALID_ADDRESS",
+		"SUCCESS",    "NOT_SUPPORTED",	 "INVALID_PARAMETERS", "DENIED",
+		"ALREADY_ON", "ON_PENDING",	 "INTERNAL_FAILURE",   "NOT_PRESENT",
+		"DISABLED",   "INVALID_ADDRESS",
 	};
 
 	if (ret > 0 || -ret >= (int)ARRAY_SIZE(names))

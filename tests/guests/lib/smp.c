@@ -27,8 +27,7 @@ void guest_secondary_main(unsigned cpu)
 	cpu_entry_fn fn = cpu_entry[cpu];
 
 	if (!fn)
-		test_fail(FAIL_NO_ENTRY | cpu,
-			  "cpu %u started without cpu_on()", cpu);
+		test_fail(FAIL_NO_ENTRY | cpu, "cpu %u started without cpu_on()", cpu);
 	fn(cpu);
 	cpu_park();
 }
@@ -64,9 +63,9 @@ void cpu_park(void)
 
 void smp_flag_set(volatile uint32_t *flag, uint32_t val)
 {
-	dsb_sy();	/* the data the flag announces is visible first */
+	dsb_sy(); /* the data the flag announces is visible first */
 	*flag = val;
-	dsb_sy();	/* and the flag before the event wakes anyone */
+	dsb_sy(); /* and the flag before the event wakes anyone */
 	sev();
 }
 
@@ -79,6 +78,6 @@ bool smp_flag_wait(volatile uint32_t *flag, uint32_t val, uint64_t timeout_ms)
 			return false;
 		cpu_relax();
 	}
-	dsb_sy();	/* later loads see what the writer stored before */
+	dsb_sy(); /* later loads see what the writer stored before */
 	return true;
 }

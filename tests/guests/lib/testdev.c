@@ -39,7 +39,7 @@ void test_fail(uint32_t code, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (code == 0)	/* a failure must never read as PASS */
+	if (code == 0) /* a failure must never read as PASS */
 		code = 1;
 	printf("FAIL (code 0x%x): ", code);
 	va_start(ap, fmt);

@@ -32,7 +32,7 @@ void uart_puts(const char *s)
 
 static void uart_put_digits(uint64_t val, unsigned base)
 {
-	char buf[20];	/* 2^64 - 1 has 20 decimal digits */
+	char buf[20]; /* 2^64 - 1 has 20 decimal digits */
 	int n = 0;
 
 	do {
