@@ -16,5 +16,6 @@ Suite *uart_suite(void);
 Suite *fdt_suite(void);
 Suite *testdev_suite(void);
 Suite *irqchip_suite(void);
+Suite *virtqueue_suite(void);
 
 #endif
