@@ -156,6 +156,8 @@ static int read_whole(int fd, uint64_t max, uint8_t **out, size_t *len)
 
 	if (fstat(fd, &st))
 		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
 	if (!S_ISREG(st.st_mode))
 		return -EINVAL;
 	if ((uint64_t)st.st_size > max)

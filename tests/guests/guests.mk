@@ -17,7 +17,9 @@ GUEST_STANDALONE := $(if $(filter-out $(GUEST_MK),$(MAKEFILE_LIST)),,y)
 guests_saved_goal := $(.DEFAULT_GOAL)
 
 GUEST_TESTS := \
-	psci_cpu_on
+	psci_cpu_on \
+	mmio_unhandled \
+	mmio_nisv
 
 BUILD ?= build
 GUEST_OUT := $(BUILD)/guests

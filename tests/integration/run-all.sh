@@ -75,6 +75,8 @@ for t in $tests; do
 	if [ "$rc" = 0 ]; then
 		passed=$((passed + 1))
 		echo "ok   $name (${secs}s)"
+		# Measured figures are for the log, never asserted.
+		grep '^figure: ' "$out" | sed 's/^/    /'
 	elif [ "$rc" = 77 ]; then
 		skipped=$((skipped + 1))
 		reason=$(grep -v '^[[:space:]]*$' "$out" | tail -n 1)

@@ -26,3 +26,8 @@ expect_in err "do not fit in 64 MiB of RAM; raise -m"
 run_armlet -k "$ARMLET"
 expect_rc 1
 expect_in err "is an ELF file"
+
+# A directory is not a kernel: lkvm's wording again.
+run_armlet -k "$ARMLET_ROOT/build"
+expect_rc 1
+expect_in err "Fatal: Unable to open kernel"
