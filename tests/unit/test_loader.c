@@ -520,7 +520,8 @@ START_TEST(test_read_directory)
 	struct kernel_image img;
 	int ret = kernel_image_read(dir && *dir ? dir : "/tmp", 1 << 20, &img, err, sizeof(err));
 
-	ck_assert_int_eq(ret, -EINVAL);
+	/* -EISDIR: main.c prints lkvm's "Unable to open kernel" for it. */
+	ck_assert_int_eq(ret, -EISDIR);
 	ck_assert_ptr_null(img.data);
 }
 END_TEST
