@@ -126,6 +126,8 @@ static int load_guest(struct run_ctx *c)
 		return setup_failed("load", c->err);
 	}
 	ret = kernel_image_load(&c->kernel, &vm->mem, kernel);
+	/* The copy in guest RAM is the one that counts: do not hold tens of MiB twice. */
+	kernel_image_free(&c->kernel);
 	if (!ret && c->cfg.initrd)
 		ret = loader_load_file(c->cfg.initrd, &vm->mem, vm->boot.initrd, initrd_size);
 	if (ret) {
