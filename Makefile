@@ -32,7 +32,7 @@ ARM64_LIBS := -lfdt -lz -lpthread
 # Portable sources: no KVM, so they also build natively for the unit tests.
 PORTABLE_SRCS := \
 	vmm/log.c vmm/exitcode.c vmm/layout.c vmm/mem.c vmm/bus.c vmm/cli.c \
-	vmm/loader.c vmm/vm.c vmm/dev/uart.c vmm/dev/testdev.c \
+	vmm/loader.c vmm/vm.c vmm/pci.c vmm/dev/uart.c vmm/dev/testdev.c \
 	irqchip/irqchip.c irqchip/gic_fdt.c timer/arch_timer.c fdt/fdt.c virtio/virtqueue.c
 # KVM sources: arm64 only.
 KVM_SRCS := main.c vmm/kvm.c vmm/vcpu.c vmm/loop.c irqchip/select.c irqchip/vgic_v3.c

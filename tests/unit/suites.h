@@ -17,5 +17,6 @@ Suite *fdt_suite(void);
 Suite *testdev_suite(void);
 Suite *irqchip_suite(void);
 Suite *virtqueue_suite(void);
+Suite *pci_suite(void);
 
 #endif
