@@ -2,7 +2,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,19 +20,6 @@ struct cli_opt {
 	const char *help;
 	cli_handler handle;
 };
-
-static int cli_err(char *err, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int cli_err(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
 
 int cli_parse_size(const char *s, uint64_t *bytes)
 {
@@ -100,15 +86,16 @@ static int opt_mem(struct vm_config *cfg, const char *arg, char *err, size_t len
 	uint64_t bytes;
 
 	if (cli_parse_size(arg, &bytes))
-		return cli_err(err, len, "invalid memory size '%s' (examples: 512, 512M, 2G)", arg);
+		return err_set(err, len, -EINVAL,
+			       "invalid memory size '%s' (examples: 512, 512M, 2G)", arg);
 	if (bytes < CONFIG_MIN_RAM)
-		return cli_err(err, len, "memory size %s is too small (at least %llu MiB)", arg,
-			       CONFIG_MIN_RAM >> 20);
+		return err_set(err, len, -EINVAL, "memory size %s is too small (at least %llu MiB)",
+			       arg, CONFIG_MIN_RAM >> 20);
 	if (bytes % SZ_2M)
-		return cli_err(err, len, "memory size %s is not a multiple of 2 MiB", arg);
+		return err_set(err, len, -EINVAL, "memory size %s is not a multiple of 2 MiB", arg);
 	if (bytes > layout_size(LAYOUT_RAM))
-		return cli_err(err, len, "memory size %s is larger than the memory map allows",
-			       arg);
+		return err_set(err, len, -EINVAL,
+			       "memory size %s is larger than the memory map allows", arg);
 	cfg->ram_size = bytes;
 	return 0;
 }
@@ -121,7 +108,8 @@ static int opt_cpus(struct vm_config *cfg, const char *arg, char *err, size_t le
 	errno = 0;
 	n = strtoul(arg, &end, 10);
 	if (errno || *end || end == arg || n < 1 || n > LAYOUT_MAX_VCPUS)
-		return cli_err(err, len, "invalid CPU count '%s' (1 to %d)", arg, LAYOUT_MAX_VCPUS);
+		return err_set(err, len, -EINVAL, "invalid CPU count '%s' (1 to %d)", arg,
+			       LAYOUT_MAX_VCPUS);
 	cfg->nr_cpus = (unsigned)n;
 	return 0;
 }
@@ -134,7 +122,8 @@ static int opt_timeout(struct vm_config *cfg, const char *arg, char *err, size_t
 	errno = 0;
 	n = strtoul(arg, &end, 10);
 	if (errno || *end || end == arg || n < 1 || n > 1000000)
-		return cli_err(err, len, "invalid timeout '%s' (whole seconds, 1 to 1000000)", arg);
+		return err_set(err, len, -EINVAL,
+			       "invalid timeout '%s' (whole seconds, 1 to 1000000)", arg);
 	cfg->timeout = (unsigned)n;
 	return 0;
 }
@@ -150,13 +139,14 @@ static int opt_irqchip(struct vm_config *cfg, const char *arg, char *err, size_t
 		strncat(names, irqchip_model_name((enum irqchip_model)m),
 			sizeof(names) - strlen(names) - 1);
 	}
-	return cli_err(err, len, "unknown irqchip '%s' (one of: %s)", arg, names);
+	return err_set(err, len, -EINVAL, "unknown irqchip '%s' (one of: %s)", arg, names);
 }
 
 static int opt_name(struct vm_config *cfg, const char *arg, char *err, size_t len)
 {
 	if (!*arg || strlen(arg) > 64 || strchr(arg, '/'))
-		return cli_err(err, len, "invalid VM name '%s' (1 to 64 characters, no '/')", arg);
+		return err_set(err, len, -EINVAL,
+			       "invalid VM name '%s' (1 to 64 characters, no '/')", arg);
 	cfg->name = arg;
 	return 0;
 }
@@ -171,8 +161,8 @@ static int opt_dump_dtb(struct vm_config *cfg, const char *arg, char *err, size_
 static int opt_loglevel(struct vm_config *cfg, const char *arg, char *err, size_t len)
 {
 	if (log_level_parse(arg, &cfg->loglevel))
-		return cli_err(err, len, "unknown log level '%s' (error, warn, info or debug)",
-			       arg);
+		return err_set(err, len, -EINVAL,
+			       "unknown log level '%s' (error, warn, info or debug)", arg);
 	return 0;
 }
 
@@ -265,24 +255,26 @@ static int parse_one(int argc, char *const argv[], int *i, struct vm_config *cfg
 
 		o = find_long(a + 2, n);
 		if (!o)
-			return cli_err(err, len, "unknown option '%.*s' (see armlet run --help)",
+			return err_set(err, len, -EINVAL,
+				       "unknown option '%.*s' (see armlet run --help)",
 				       (int)(n + 2), a);
 		if (eq && !o->arg_name)
-			return cli_err(err, len, "option '--%s' takes no value", o->long_name);
+			return err_set(err, len, -EINVAL, "option '--%s' takes no value",
+				       o->long_name);
 		val = eq ? eq + 1 : NULL;
 	} else {
 		o = find_short(a[1]);
 		if (!o)
-			return cli_err(err, len, "unknown option '-%c' (see armlet run --help)",
-				       a[1]);
+			return err_set(err, len, -EINVAL,
+				       "unknown option '-%c' (see armlet run --help)", a[1]);
 		if (a[2] && !o->arg_name)
-			return cli_err(err, len, "option '-%c' takes no value", a[1]);
+			return err_set(err, len, -EINVAL, "option '-%c' takes no value", a[1]);
 		val = a[2] ? a + 2 : NULL;
 	}
 	if (o->arg_name && !val) {
 		if (*i + 1 >= argc)
-			return cli_err(err, len, "option '--%s' needs a value %s", o->long_name,
-				       o->arg_name);
+			return err_set(err, len, -EINVAL, "option '--%s' needs a value %s",
+				       o->long_name, o->arg_name);
 		val = argv[++*i];
 	}
 	return o->handle(cfg, val, err, len);
@@ -302,11 +294,11 @@ int cli_parse_run(int argc, char *const argv[], struct vm_config *cfg, char *err
 		} else if (!cfg->kernel) {
 			cfg->kernel = a; /* lkvm run [<options>] [<kernel image>] */
 		} else {
-			return cli_err(err, errlen, "unexpected argument '%s'", a);
+			return err_set(err, errlen, -EINVAL, "unexpected argument '%s'", a);
 		}
 	}
 	if (!cfg->help && !cfg->kernel)
-		return cli_err(err, errlen, "no kernel given (use -k <kernel>)");
+		return err_set(err, errlen, -EINVAL, "no kernel given (use -k <kernel>)");
 	return 0;
 }
 

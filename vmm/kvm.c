@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -10,21 +9,9 @@
 
 #include "kvm.h"
 #include "layout.h"
+#include "log.h"
 
 #define KVM_DEFAULT_IPA_BITS 40 /* what VM type 0 gets */
-
-static int kvm_err(char *err, size_t len, int ret, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int kvm_err(char *err, size_t len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return ret;
-}
 
 int kvm_open(struct vm *vm, char *err, size_t len)
 {
@@ -35,28 +22,28 @@ int kvm_open(struct vm *vm, char *err, size_t len)
 		int e = errno;
 
 		if (e == ENOENT)
-			return kvm_err(err, len, -e,
+			return err_set(err, len, -e,
 				       "cannot open /dev/kvm: %s (this kernel has no KVM, "
 				       "or runs without virtualization: boot it at EL2)",
 				       strerror(e));
 		if (e == EACCES || e == EPERM)
-			return kvm_err(err, len, -e,
+			return err_set(err, len, -e,
 				       "cannot open /dev/kvm: %s (add yourself to the kvm "
 				       "group: usermod -aG kvm $USER, then log in again)",
 				       strerror(e));
-		return kvm_err(err, len, -e, "cannot open /dev/kvm: %s", strerror(e));
+		return err_set(err, len, -e, "cannot open /dev/kvm: %s", strerror(e));
 	}
 	version = ioctl(fd, KVM_GET_API_VERSION, 0);
 	if (version != KVM_API_VERSION) {
 		close(fd);
-		return kvm_err(err, len, -EINVAL,
+		return err_set(err, len, -EINVAL,
 			       "/dev/kvm speaks KVM API version %d, armlet needs %d", version,
 			       KVM_API_VERSION);
 	}
 	vm->kvm_run_size = ioctl(fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (vm->kvm_run_size < (int)sizeof(struct kvm_run)) {
 		close(fd);
-		return kvm_err(err, len, -EINVAL, "KVM_GET_VCPU_MMAP_SIZE returned %d",
+		return err_set(err, len, -EINVAL, "KVM_GET_VCPU_MMAP_SIZE returned %d",
 			       vm->kvm_run_size);
 	}
 	vm->kvm_fd = fd;
@@ -82,7 +69,7 @@ int kvm_create_vm(struct vm *vm, char *err, size_t len)
 	if (need == 0 || need > vm->host_ipa_limit) {
 		uint64_t max_ram = (1ULL << vm->host_ipa_limit) - layout_base(LAYOUT_RAM);
 
-		return kvm_err(err, len, -E2BIG,
+		return err_set(err, len, -E2BIG,
 			       "%llu MiB of RAM needs a %u-bit IPA space, host offers %u bits "
 			       "(use -m %llu or less)",
 			       (unsigned long long)(ram >> 20), need ? need : 64,
@@ -95,7 +82,7 @@ int kvm_create_vm(struct vm *vm, char *err, size_t len)
 		fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, type);
 	} while (fd < 0 && errno == EINTR);
 	if (fd < 0)
-		return kvm_err(err, len, -errno, "KVM_CREATE_VM (IPA %u bits) failed: %s", need,
+		return err_set(err, len, -errno, "KVM_CREATE_VM (IPA %u bits) failed: %s", need,
 			       strerror(errno));
 	vm->vm_fd = fd;
 	vm->ipa_bits = limit > 0 ? need : KVM_DEFAULT_IPA_BITS;
@@ -108,7 +95,7 @@ int kvm_map_ram(struct vm *vm, char *err, size_t len)
 	int ret = guest_mem_map(&vm->mem, layout_base(LAYOUT_RAM), vm->cfg->ram_size);
 
 	if (ret)
-		return kvm_err(err, len, ret, "cannot allocate %llu MiB of guest RAM: %s",
+		return err_set(err, len, ret, "cannot allocate %llu MiB of guest RAM: %s",
 			       (unsigned long long)(vm->cfg->ram_size >> 20), strerror(-ret));
 	region = (struct kvm_userspace_memory_region){
 		.slot = 0,
@@ -117,7 +104,7 @@ int kvm_map_ram(struct vm *vm, char *err, size_t len)
 		.userspace_addr = (uint64_t)(uintptr_t)vm->mem.hva,
 	};
 	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-		return kvm_err(err, len, -errno, "KVM_SET_USER_MEMORY_REGION failed: %s",
+		return err_set(err, len, -errno, "KVM_SET_USER_MEMORY_REGION failed: %s",
 			       strerror(errno));
 	return 0;
 }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,26 +9,13 @@
 #include <zlib.h>
 
 #include "loader.h"
+#include "log.h"
 
 #define IMAGE_MAGIC	 0x644d5241U /* "ARM\x64" */
 #define IMAGE_HEADER_LEN 64
 #define IMAGE_FLAG_BE	 (1ULL << 0)
 #define GZIP_MAGIC0	 0x1f
 #define GZIP_MAGIC1	 0x8b
-
-/* Writes the explanation into err and returns ret. */
-static int loader_err(int ret, char *err, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int loader_err(int ret, char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return ret;
-}
 
 static uint32_t le32(const uint8_t *p)
 {
@@ -49,22 +35,22 @@ static int parse_image_header(const uint8_t *buf, size_t len, struct kernel_imag
 	uint64_t flags = le64(buf + 0x18);
 
 	if (flags & IMAGE_FLAG_BE)
-		return loader_err(-EINVAL, err, errlen,
-				  "is a big-endian kernel; armlet runs little-endian guests");
+		return err_set(err, errlen, -EINVAL,
+			       "is a big-endian kernel; armlet runs little-endian guests");
 	if (image_size == 0) {
 		/* Before Linux 3.17: text_offset is 0x80000 whatever the field says. */
 		text_offset = 0x80000;
 		image_size = len;
 	}
 	if (image_size < len)
-		return loader_err(-EINVAL, err, errlen,
-				  "has a corrupt Image header (image_size %llu is smaller than the "
-				  "file, %zu bytes)",
-				  (unsigned long long)image_size, len);
+		return err_set(err, errlen, -EINVAL,
+			       "has a corrupt Image header (image_size %llu is smaller than the "
+			       "file, %zu bytes)",
+			       (unsigned long long)image_size, len);
 	if (text_offset >= (1ULL << 21) || text_offset % 4096)
-		return loader_err(-EINVAL, err, errlen,
-				  "has a corrupt Image header (text_offset 0x%llx)",
-				  (unsigned long long)text_offset);
+		return err_set(err, errlen, -EINVAL,
+			       "has a corrupt Image header (text_offset 0x%llx)",
+			       (unsigned long long)text_offset);
 	img->kind = KERNEL_IMAGE;
 	img->load_offset = text_offset;
 	img->footprint = image_size;
@@ -74,22 +60,22 @@ static int parse_image_header(const uint8_t *buf, size_t len, struct kernel_imag
 int loader_parse(const uint8_t *buf, size_t len, struct kernel_image *img, char *err, size_t errlen)
 {
 	if (len == 0)
-		return loader_err(-EINVAL, err, errlen, "is empty");
+		return err_set(err, errlen, -EINVAL, "is empty");
 	if (len >= 4 && memcmp(buf, "\177ELF", 4) == 0)
-		return loader_err(
-		    -EINVAL, err, errlen,
+		return err_set(
+		    err, errlen, -EINVAL,
 		    "is an ELF file (vmlinux?); pass arch/arm64/boot/Image or Image.gz instead");
 	/* EFI zboot (CONFIG_EFI_ZBOOT): "MZ", 2 bytes, then "zimg". */
 	if (len >= 8 && buf[0] == 'M' && buf[1] == 'Z' && memcmp(buf + 4, "zimg", 4) == 0)
-		return loader_err(-EINVAL, err, errlen,
-				  "is an EFI zboot image (vmlinuz.efi); pass arch/arm64/boot/Image "
-				  "or Image.gz instead");
+		return err_set(err, errlen, -EINVAL,
+			       "is an EFI zboot image (vmlinuz.efi); pass arch/arm64/boot/Image "
+			       "or Image.gz instead");
 	if (len >= IMAGE_HEADER_LEN && le32(buf + 0x38) == IMAGE_MAGIC)
 		return parse_image_header(buf, len, img, err, errlen);
 	/* An Image's first instruction is "MZ" for its EFI stub; a short one is cut off. */
 	if (len < IMAGE_HEADER_LEN && buf[0] == 'M' && len >= 2 && buf[1] == 'Z')
-		return loader_err(-EINVAL, err, errlen,
-				  "is truncated (%zu bytes, shorter than an Image header)", len);
+		return err_set(err, errlen, -EINVAL,
+			       "is truncated (%zu bytes, shorter than an Image header)", len);
 	img->kind = KERNEL_FLAT;
 	img->load_offset = LOADER_FLAT_OFFSET;
 	img->footprint = len;
@@ -192,15 +178,15 @@ int kernel_image_read(const char *path, uint64_t max, struct kernel_image *img, 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
-		return loader_err(ret, err, errlen, "%s", strerror(-ret));
+		return err_set(err, errlen, ret, "%s", strerror(-ret));
 	}
 	ret = read_whole(fd, max, &raw, &len);
 	close(fd);
 	if (ret == -EFBIG)
-		return loader_err(ret, err, errlen, "is larger than guest RAM (%llu MiB); raise -m",
-				  (unsigned long long)(max >> 20));
+		return err_set(err, errlen, ret, "is larger than guest RAM (%llu MiB); raise -m",
+			       (unsigned long long)(max >> 20));
 	if (ret)
-		return loader_err(ret, err, errlen, "cannot be read: %s", strerror(-ret));
+		return err_set(err, errlen, ret, "cannot be read: %s", strerror(-ret));
 	if (len >= 2 && raw[0] == GZIP_MAGIC0 && raw[1] == GZIP_MAGIC1) {
 		uint8_t *inflated;
 		size_t ilen;
@@ -208,12 +194,11 @@ int kernel_image_read(const char *path, uint64_t max, struct kernel_image *img, 
 		ret = loader_gunzip(raw, len, max, &inflated, &ilen);
 		free(raw);
 		if (ret == -EFBIG)
-			return loader_err(ret, err, errlen,
-					  "inflates to more than guest RAM (%llu MiB); raise -m",
-					  (unsigned long long)(max >> 20));
+			return err_set(err, errlen, ret,
+				       "inflates to more than guest RAM (%llu MiB); raise -m",
+				       (unsigned long long)(max >> 20));
 		if (ret)
-			return loader_err(-EINVAL, err, errlen,
-					  "is a corrupt or truncated gzip file");
+			return err_set(err, errlen, -EINVAL, "is a corrupt or truncated gzip file");
 		raw = inflated;
 		len = ilen;
 		img->gzipped = 1;

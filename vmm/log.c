@@ -52,3 +52,13 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	else
 		fprintf(stderr, "armlet: %s: %s\n", level_names[level], line);
 }
+
+int err_set(char *err, size_t len, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return ret;
+}

@@ -6,6 +6,8 @@
 #ifndef ARMLET_LOG_H
 #define ARMLET_LOG_H
 
+#include <stddef.h>
+
 enum log_level {
 	LOG_ERROR,
 	LOG_WARN,
@@ -24,6 +26,13 @@ void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
 
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Writes a one-line explanation into err (len bytes) and returns ret, so a
+ * failing function can say why and return its -errno in one statement.
+ */
+int err_set(char *err, size_t len, int ret, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
 #define log_warn(...)  log_msg(LOG_WARN, __VA_ARGS__)
