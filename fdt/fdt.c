@@ -12,7 +12,7 @@
 
 #define RNG_SEED_BYTES 64
 
-static int fdt_errno(int err)
+int fdt_errno(int err)
 {
 	if (err >= 0)
 		return err;

@@ -42,6 +42,13 @@ int fdt_build(const struct vm *vm, void *buf, size_t size);
 int fdt_add_device_node(const struct fdt_ctx *ctx, const char *name, const char *compatible,
 			uint64_t base, uint64_t size, unsigned spi, bool level, uint32_t clock);
 
+/*
+ * Maps a libfdt result to armlet's convention: values >= 0 (offsets, 0 for
+ * success) pass through; -FDT_ERR_NOSPACE becomes -ENOSPC (the blob is too
+ * small), any other libfdt error -EINVAL.
+ */
+int fdt_errno(int err);
+
 /* Sets "reg" to <base size> pairs of 2 cells each. */
 int fdt_set_reg(void *fdt, int node, const uint64_t *pairs, unsigned nr_pairs);
 

@@ -45,7 +45,7 @@ int gicv3_fdt_node(const struct fdt_ctx *ctx)
 	snprintf(name, sizeof(name), "intc@%llx", (unsigned long long)reg[0]);
 	node = fdt_add_subnode(fdt, 0, name);
 	if (node < 0)
-		return node == -FDT_ERR_NOSPACE ? -ENOSPC : -EINVAL;
+		return fdt_errno(node);
 	ret = fdt_setprop_string(fdt, node, "compatible", "arm,gic-v3");
 	ret = ret ?: fdt_setprop_u32(fdt, node, "#interrupt-cells", 3);
 	ret = ret ?: fdt_setprop(fdt, node, "interrupt-controller", NULL, 0);

@@ -29,7 +29,7 @@ int arch_timer_fdt_node(const struct fdt_ctx *ctx)
 	}
 	node = fdt_add_subnode(ctx->fdt, 0, "timer");
 	if (node < 0)
-		return node == -FDT_ERR_NOSPACE ? -ENOSPC : -EINVAL;
+		return fdt_errno(node);
 	if (fdt_setprop_string(ctx->fdt, node, "compatible", "arm,armv8-timer") ||
 	    fdt_setprop(ctx->fdt, node, "interrupts", cells, n * sizeof(cells[0])))
 		return -ENOSPC;

@@ -379,13 +379,6 @@ out:
 
 /* --- the device-tree node ------------------------------------------------------- */
 
-static int pci_fdt_errno(int err)
-{
-	if (err >= 0)
-		return 0;
-	return err == -FDT_ERR_NOSPACE ? -ENOSPC : -EINVAL;
-}
-
 /* A 64-bit number as the two cells the bindings use (high first). */
 static void pci_fdt_u64(fdt32_t *c, uint64_t v)
 {
@@ -418,7 +411,7 @@ static int pci_fdt_ranges(const struct pci_host *host, void *fdt, int node)
 	if (host->mmio64_size)
 		n += pci_fdt_range(&cells[n], PCI_FDT_SPACE_MEM64 | PCI_FDT_PREFETCHABLE,
 				   host->mmio64_base, host->mmio64_base, host->mmio64_size);
-	return pci_fdt_errno(fdt_setprop(fdt, node, "ranges", cells, n * sizeof(cells[0])));
+	return fdt_errno(fdt_setprop(fdt, node, "ranges", cells, n * sizeof(cells[0])));
 }
 
 /*
@@ -473,7 +466,7 @@ static int pci_fdt_interrupt_map(const struct pci_host *host, const struct fdt_c
 				c[k++] = 0;
 			for (unsigned i = 0; i < np; i++)
 				c[k++] = cpu_to_fdt32(parent[i]);
-			ret = pci_fdt_errno(
+			ret = fdt_errno(
 			    fdt_appendprop(ctx->fdt, node, "interrupt-map", c, k * sizeof(c[0])));
 			any = true;
 		}
@@ -482,7 +475,7 @@ static int pci_fdt_interrupt_map(const struct pci_host *host, const struct fdt_c
 		return ret;
 	for (unsigned i = 0; i < 4; i++)
 		mask_cells[i] = cpu_to_fdt32(mask[i]);
-	return pci_fdt_errno(
+	return fdt_errno(
 	    fdt_setprop(ctx->fdt, node, "interrupt-map-mask", mask_cells, sizeof(mask_cells)));
 }
 
@@ -503,7 +496,7 @@ int pci_host_fdt_node(const struct pci_host *host, const struct fdt_ctx *ctx)
 	snprintf(name, sizeof(name), "pcie@%llx", (unsigned long long)reg[0]);
 	node = fdt_add_subnode(fdt, 0, name);
 	if (node < 0)
-		return pci_fdt_errno(node);
+		return fdt_errno(node);
 	ret = fdt_setprop_string(fdt, node, "compatible", "pci-host-ecam-generic");
 	ret = ret ?: fdt_setprop_string(fdt, node, "device_type", "pci");
 	ret = ret ?: fdt_setprop_u32(fdt, node, "#address-cells", 3);
@@ -513,7 +506,7 @@ int pci_host_fdt_node(const struct pci_host *host, const struct fdt_ctx *ctx)
 	ret = ret ?: fdt_setprop(fdt, node, "dma-coherent", NULL, 0);
 	if (!ret && host->msi_parent_phandle)
 		ret = fdt_setprop_u32(fdt, node, "msi-parent", host->msi_parent_phandle);
-	ret = pci_fdt_errno(ret);
+	ret = fdt_errno(ret);
 	ret = ret ?: fdt_set_reg(fdt, node, reg, 1);
 	ret = ret ?: pci_fdt_ranges(host, fdt, node);
 	ret = ret ?: pci_fdt_interrupt_map(host, ctx, node);
