@@ -134,11 +134,28 @@ fail:
 	return ret;
 }
 
+/* Reads exactly len bytes; a file that ends early is -EIO. */
+static int read_full(int fd, uint8_t *dst, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = read(fd, dst + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
 static int read_whole(int fd, uint64_t max, uint8_t **out, size_t *len)
 {
 	struct stat st;
 	uint8_t *buf;
-	size_t done = 0;
+	int ret;
 
 	if (fstat(fd, &st))
 		return -errno;
@@ -151,19 +168,13 @@ static int read_whole(int fd, uint64_t max, uint8_t **out, size_t *len)
 	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
 	if (!buf)
 		return -ENOMEM;
-	while (done < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
-
-		if (n <= 0) {
-			int e = n < 0 ? errno : EIO;
-
-			free(buf);
-			return -e;
-		}
-		done += (size_t)n;
+	ret = read_full(fd, buf, (size_t)st.st_size);
+	if (ret) {
+		free(buf);
+		return ret;
 	}
 	*out = buf;
-	*len = done;
+	*len = (size_t)st.st_size;
 	return 0;
 }
 
@@ -231,7 +242,6 @@ int loader_load_file(const char *path, struct guest_mem *mem, uint64_t gpa, uint
 {
 	struct stat st;
 	uint8_t *dst;
-	uint64_t done = 0;
 	int fd, ret = 0;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -250,15 +260,7 @@ int loader_load_file(const char *path, struct guest_mem *mem, uint64_t gpa, uint
 		ret = -ERANGE;
 		goto out;
 	}
-	while (done < (uint64_t)st.st_size) {
-		ssize_t n = read(fd, dst + done, (size_t)((uint64_t)st.st_size - done));
-
-		if (n <= 0) {
-			ret = n < 0 ? -errno : -EIO;
-			goto out;
-		}
-		done += (uint64_t)n;
-	}
+	ret = read_full(fd, dst, (size_t)st.st_size);
 out:
 	close(fd);
 	return ret;
