@@ -100,31 +100,33 @@ static int opt_mem(struct vm_config *cfg, const char *arg, char *err, size_t len
 	return 0;
 }
 
-static int opt_cpus(struct vm_config *cfg, const char *arg, char *err, size_t len)
+/* A decimal number in [min, max], nothing else; false otherwise. */
+static bool parse_uint(const char *arg, unsigned min, unsigned max, unsigned *out)
 {
 	char *end;
 	unsigned long n;
 
 	errno = 0;
 	n = strtoul(arg, &end, 10);
-	if (errno || *end || end == arg || n < 1 || n > LAYOUT_MAX_VCPUS)
+	if (errno || *end || end == arg || n < min || n > max)
+		return false;
+	*out = (unsigned)n;
+	return true;
+}
+
+static int opt_cpus(struct vm_config *cfg, const char *arg, char *err, size_t len)
+{
+	if (!parse_uint(arg, 1, LAYOUT_MAX_VCPUS, &cfg->nr_cpus))
 		return err_set(err, len, -EINVAL, "invalid CPU count '%s' (1 to %d)", arg,
 			       LAYOUT_MAX_VCPUS);
-	cfg->nr_cpus = (unsigned)n;
 	return 0;
 }
 
 static int opt_timeout(struct vm_config *cfg, const char *arg, char *err, size_t len)
 {
-	char *end;
-	unsigned long n;
-
-	errno = 0;
-	n = strtoul(arg, &end, 10);
-	if (errno || *end || end == arg || n < 1 || n > 1000000)
+	if (!parse_uint(arg, 1, 1000000, &cfg->timeout))
 		return err_set(err, len, -EINVAL,
 			       "invalid timeout '%s' (whole seconds, 1 to 1000000)", arg);
-	cfg->timeout = (unsigned)n;
 	return 0;
 }
 
