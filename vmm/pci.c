@@ -192,6 +192,21 @@ int pci_dev_add_cap(struct pci_dev *dev, uint8_t cap_id, unsigned len)
 	return (int)off;
 }
 
+/* The rotation pci_fdt_interrupt_map() describes. */
+static unsigned pci_intx_spi(const struct pci_host *host, unsigned slot, unsigned pin)
+{
+	return host->intx_spi[(slot + pin - 1) % PCI_NR_INTX];
+}
+
+int pci_dev_intx_spi(const struct pci_dev *dev)
+{
+	unsigned pin = dev->cfg[PCI_INTERRUPT_PIN];
+
+	if (!dev->host || pin < PCI_INTA || pin > PCI_INTD)
+		return -ENODEV;
+	return (int)pci_intx_spi(dev->host, dev->slot, pin);
+}
+
 uint64_t pci_dev_bar_addr(const struct pci_dev *dev, unsigned bar)
 {
 	return bar < PCI_NR_BARS ? dev->bars[bar].mapped : PCI_BAR_UNMAPPED;
@@ -234,8 +249,16 @@ static void pci_dev_bars_sync(struct pci_dev *dev)
 		if (want == bar->mapped)
 			continue;
 		old = bar->mapped;
-		/* Updated first, so the op sees the new state through pci_dev_bar_addr(). */
+		/*
+		 * Updated first, so the op sees the new state through
+		 * pci_dev_bar_addr(); under the decode lock, so no window
+		 * access is inside the BAR while it moves.
+		 */
+		if (dev->host)
+			pthread_rwlock_wrlock(&dev->host->decode_lock);
 		bar->mapped = want;
+		if (dev->host)
+			pthread_rwlock_unlock(&dev->host->decode_lock);
 		if (dev->ops && dev->ops->bar_remap)
 			dev->ops->bar_remap(dev, i, old, want);
 	}
@@ -341,16 +364,113 @@ const struct mmio_ops pci_ecam_mmio_ops = {
 	.fdt_node = pci_ecam_fdt_node,
 };
 
+/* --- the windows ----------------------------------------------------------------- */
+
+/*
+ * The BAR of the given space that decodes all of [addr, addr + len), with
+ * its device in *devp, or -1. Decode lock read-held.
+ */
+static int pci_window_find(struct pci_host *host, bool io, uint64_t addr, unsigned len,
+			   struct pci_dev **devp)
+{
+	for (unsigned slot = 0; slot < PCI_MAX_SLOTS; slot++) {
+		struct pci_dev *dev = host->devs[slot];
+
+		for (unsigned i = 0; dev && i < PCI_NR_BARS; i++) {
+			const struct pci_bar *bar = &dev->bars[i];
+
+			if (!bar->size || bar->mapped == PCI_BAR_UNMAPPED ||
+			    (bar->type == PCI_BAR_IO) != io)
+				continue;
+			/* Written to avoid overflow: mapped + size may wrap for a hostile BAR. */
+			if (addr < bar->mapped || addr - bar->mapped >= bar->size ||
+			    len > bar->size - (addr - bar->mapped))
+				continue;
+			*devp = dev;
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+static void pci_window_read(struct pci_host *host, bool io, uint64_t addr, unsigned len,
+			    uint64_t *val)
+{
+	struct pci_dev *dev = NULL;
+	int bar;
+
+	__atomic_fetch_add(&host->bar_accesses, 1, __ATOMIC_RELAXED);
+	*val = len >= 8 ? UINT64_MAX : (1ULL << (8 * len)) - 1;
+	pthread_rwlock_rdlock(&host->decode_lock);
+	bar = pci_window_find(host, io, addr, len, &dev);
+	if (bar >= 0 && dev->ops && dev->ops->bar_read)
+		dev->ops->bar_read(dev, (unsigned)bar, addr - dev->bars[bar].mapped, len, val);
+	else if (bar < 0)
+		__atomic_fetch_add(&host->bar_absent, 1, __ATOMIC_RELAXED);
+	pthread_rwlock_unlock(&host->decode_lock);
+}
+
+static void pci_window_write(struct pci_host *host, bool io, uint64_t addr, unsigned len,
+			     uint64_t val)
+{
+	struct pci_dev *dev = NULL;
+	int bar;
+
+	__atomic_fetch_add(&host->bar_accesses, 1, __ATOMIC_RELAXED);
+	pthread_rwlock_rdlock(&host->decode_lock);
+	bar = pci_window_find(host, io, addr, len, &dev);
+	if (bar >= 0 && dev->ops && dev->ops->bar_write)
+		dev->ops->bar_write(dev, (unsigned)bar, addr - dev->bars[bar].mapped, len, val);
+	else if (bar < 0)
+		__atomic_fetch_add(&host->bar_absent, 1, __ATOMIC_RELAXED);
+	pthread_rwlock_unlock(&host->decode_lock);
+}
+
+static void pci_mem_window_read(struct mmio_region *r, uint64_t off, unsigned len, uint64_t *val)
+{
+	pci_window_read(r->opaque, false, r->base + off, len, val);
+}
+
+static void pci_mem_window_write(struct mmio_region *r, uint64_t off, unsigned len, uint64_t val)
+{
+	pci_window_write(r->opaque, false, r->base + off, len, val);
+}
+
+/* I/O space: port numbers start at 0 at the window's base. */
+static void pci_io_window_read(struct mmio_region *r, uint64_t off, unsigned len, uint64_t *val)
+{
+	pci_window_read(r->opaque, true, off, len, val);
+}
+
+static void pci_io_window_write(struct mmio_region *r, uint64_t off, unsigned len, uint64_t val)
+{
+	pci_window_write(r->opaque, true, off, len, val);
+}
+
+const struct mmio_ops pci_mem_window_mmio_ops = {
+	.name = "pci-mmio",
+	.read = pci_mem_window_read,
+	.write = pci_mem_window_write,
+};
+
+const struct mmio_ops pci_io_window_mmio_ops = {
+	.name = "pci-io",
+	.read = pci_io_window_read,
+	.write = pci_io_window_write,
+};
+
 /* --- the host ------------------------------------------------------------------- */
 
 void pci_host_init(struct pci_host *host)
 {
 	memset(host, 0, sizeof(*host));
 	pthread_mutex_init(&host->lock, NULL);
+	pthread_rwlock_init(&host->decode_lock, NULL);
 }
 
 void pci_host_destroy(struct pci_host *host)
 {
+	pthread_rwlock_destroy(&host->decode_lock);
 	pthread_mutex_destroy(&host->lock);
 }
 
@@ -454,7 +574,7 @@ static int pci_fdt_interrupt_map(const struct pci_host *host, const struct fdt_c
 	for (unsigned slot = 0; slot < PCI_MAX_SLOTS; slot++) {
 		for (unsigned pin = PCI_INTA; host->devs[slot] && pin <= PCI_INTD && !ret; pin++) {
 			uint32_t parent[4];
-			unsigned spi = host->intx_spi[(slot + pin - 1) % PCI_NR_INTX];
+			unsigned spi = pci_intx_spi(host, slot, pin);
 			unsigned k = 0, np = ctx->vm->irqchip->fdt_spi_cells(spi, true, parent);
 
 			c[k++] = cpu_to_fdt32(slot << 11); /* phys.hi: bus 0, function 0 */

@@ -136,6 +136,21 @@ struct pci_dev_ops {
 	 * needs this).
 	 */
 	void (*cfg_read)(struct pci_dev *dev, unsigned off, unsigned len, uint32_t *val);
+	/*
+	 * The guest accesses len (1, 2, 4 or 8) bytes at off inside BAR bar,
+	 * through one of the host's windows (pci_mem_window_mmio_ops,
+	 * pci_io_window_mmio_ops); off + len <= the BAR's size. These run
+	 * WITHOUT the host lock, so one device's slow register does not stall
+	 * config space, but with the host's decode lock read-held, so the BAR
+	 * cannot move during the access: they must not access ECAM or call
+	 * pci_dev_cfg_*() (mirror what they need from config space in
+	 * cfg_write), and bar_remap never runs concurrently with them for the
+	 * same BAR.
+	 */
+	void (*bar_read)(struct pci_dev *dev, unsigned bar, uint64_t off, unsigned len,
+			 uint64_t *val);
+	void (*bar_write)(struct pci_dev *dev, unsigned bar, uint64_t off, unsigned len,
+			  uint64_t val);
 };
 
 struct pci_bar {
@@ -169,6 +184,11 @@ struct pci_dev {
 
 struct pci_host {
 	pthread_mutex_t lock; /* config space of every device, and its ops */
+	/*
+	 * Where BARs decode (struct pci_bar.mapped): written under both locks,
+	 * read-held by window accesses. Lock order: lock, then decode_lock.
+	 */
+	pthread_rwlock_t decode_lock;
 	struct pci_dev *devs[PCI_MAX_SLOTS];
 	/*
 	 * The SPIs (0-based, as in layout.h) that INTA..INTD of slot 0 reach;
@@ -181,6 +201,7 @@ struct pci_host {
 	/* Statistics. */
 	uint64_t cfg_reads, cfg_writes;
 	uint64_t cfg_absent; /* of those, accesses to nothing (absent or crossing 4 KiB) */
+	uint64_t bar_accesses, bar_absent; /* window accesses; of those, ones no BAR decodes */
 };
 
 /*
@@ -189,6 +210,19 @@ struct pci_host {
  * simply not reachable). Its fdt_node op calls pci_host_fdt_node().
  */
 extern const struct mmio_ops pci_ecam_mmio_ops;
+
+/*
+ * The windows through which the guest reaches BARs; the region's opaque is
+ * the struct pci_host. The memory window: register it at LAYOUT_PCI_MMIO
+ * (and at mmio64_base when there is a 64-bit window); an access at CPU
+ * address A reaches the memory BAR that decodes A (windows are
+ * identity-mapped). The I/O window: register it at LAYOUT_PCI_IO; offset P
+ * reaches the I/O BAR that decodes port P. An access that no BAR decodes
+ * entirely reads all-ones and is dropped on write (a master abort). When
+ * hostile BARs overlap, the lowest slot and BAR number wins.
+ */
+extern const struct mmio_ops pci_mem_window_mmio_ops;
+extern const struct mmio_ops pci_io_window_mmio_ops;
 
 /* Initialises an empty host; the caller then fills intx_spi, mmio64_*, msi_parent_phandle. */
 void pci_host_init(struct pci_host *host);
@@ -230,6 +264,12 @@ void pci_dev_init(struct pci_dev *dev, const struct pci_dev_id *id, const struct
  */
 int pci_dev_set_bar(struct pci_dev *dev, unsigned bar, enum pci_bar_type type, uint64_t size,
 		    bool prefetchable);
+
+/*
+ * The SPI (0-based) that dev's interrupt pin reaches, as the device tree's
+ * interrupt-map says; -ENODEV before pci_host_add_dev() or without a pin.
+ */
+int pci_dev_intx_spi(const struct pci_dev *dev);
 
 /* Sets the read-only Interrupt Pin register. Returns -EINVAL above PCI_INTD. */
 int pci_dev_set_intx_pin(struct pci_dev *dev, enum pci_intx_pin pin);
