@@ -75,6 +75,12 @@ int kvm_create_vm(struct vm *vm, char *err, size_t len)
 			       (unsigned long long)(ram >> 20), need ? need : 64,
 			       vm->host_ipa_limit, (unsigned long long)(max_ram >> 20));
 	}
+	/* The 64-bit PCI window is a bonus: only when the host has room for it. */
+	if (layout_ipa_bits_mmio64(ram) && layout_ipa_bits_mmio64(ram) <= vm->host_ipa_limit) {
+		need = layout_ipa_bits_mmio64(ram);
+		vm->pci_mmio64_base = layout_pci_mmio64_base(ram);
+		vm->pci_mmio64_size = LAYOUT_PCI_MMIO64_SIZE;
+	}
 	/* Without the capability only type 0 (40 bits) exists. */
 	if (limit > 0)
 		type = KVM_VM_TYPE_ARM_IPA_SIZE(need);

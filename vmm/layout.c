@@ -24,22 +24,46 @@ _Static_assert(sizeof(layout_map) / sizeof(layout_map[0]) == LAYOUT_NR_REGIONS,
 	       "layout_map must have a row per region");
 
 const char *const layout_spi_names[LAYOUT_NR_SPIS] = {
-	[LAYOUT_SPI_UART] = "uart",
+	[LAYOUT_SPI_UART] = "uart",	    [LAYOUT_SPI_PCI_INTA] = "pci-inta",
+	[LAYOUT_SPI_PCI_INTB] = "pci-intb", [LAYOUT_SPI_PCI_INTC] = "pci-intc",
+	[LAYOUT_SPI_PCI_INTD] = "pci-intd",
 };
 
 _Static_assert(sizeof(layout_spi_names) / sizeof(layout_spi_names[0]) == LAYOUT_NR_SPIS,
 	       "layout_spi_names must have a row per SPI");
 
-unsigned layout_ipa_bits(uint64_t ram_size)
+/* Smallest IPA size (at least KVM's minimum of 32 bits) that reaches top. */
+static unsigned layout_bits_for(uint64_t top)
 {
-	uint64_t top = layout_base(LAYOUT_RAM) + ram_size;
-	unsigned bits = 32; /* KVM rejects smaller IPA sizes */
+	unsigned bits = 32;
 
-	if (ram_size > layout_size(LAYOUT_RAM))
-		return 0;
 	while (bits < 64 && (1ULL << bits) < top)
 		bits++;
 	return bits;
+}
+
+unsigned layout_ipa_bits(uint64_t ram_size)
+{
+	if (ram_size > layout_size(LAYOUT_RAM))
+		return 0;
+	return layout_bits_for(layout_base(LAYOUT_RAM) + ram_size);
+}
+
+uint64_t layout_pci_mmio64_base(uint64_t ram_size)
+{
+	uint64_t from = layout_base(LAYOUT_RAM) + ram_size;
+
+	if (from < 4 * SZ_1G)
+		from = 4 * SZ_1G;
+	return (from + LAYOUT_PCI_MMIO64_SIZE - 1) & ~(LAYOUT_PCI_MMIO64_SIZE - 1);
+}
+
+unsigned layout_ipa_bits_mmio64(uint64_t ram_size)
+{
+	/* The window must stay inside the 52-bit map, like RAM. */
+	if (ram_size > layout_size(LAYOUT_RAM) - LAYOUT_PCI_MMIO64_SIZE)
+		return 0;
+	return layout_bits_for(layout_pci_mmio64_base(ram_size) + LAYOUT_PCI_MMIO64_SIZE);
 }
 
 int layout_place_boot(uint64_t ram_size, uint64_t kernel, uint64_t kernel_end, uint64_t initrd_size,

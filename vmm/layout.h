@@ -53,7 +53,11 @@ extern const struct layout_row layout_map[LAYOUT_NR_REGIONS];
 
 /* SPIs, numbered from 0 (INTID = 32 + spi). */
 enum layout_spi {
-	LAYOUT_SPI_UART, /* 16550 UART */
+	LAYOUT_SPI_UART,     /* 16550 UART */
+	LAYOUT_SPI_PCI_INTA, /* PCI INTA..INTD of slot 0; other slots rotate (pci.c) */
+	LAYOUT_SPI_PCI_INTB,
+	LAYOUT_SPI_PCI_INTC,
+	LAYOUT_SPI_PCI_INTD,
 	LAYOUT_NR_SPIS
 };
 
@@ -82,6 +86,18 @@ static inline uint64_t layout_size(enum layout_region r)
  * the map allows.
  */
 unsigned layout_ipa_bits(uint64_t ram_size);
+
+/*
+ * The optional 64-bit PCI memory window: LAYOUT_PCI_MMIO64_SIZE bytes at
+ * the first multiple of its size above both 4 GiB and the end of RAM, so it
+ * never moves RAM and is naturally aligned for the largest BAR it can hold.
+ * The VM gets it only when the host's IPA limit has room for it (the map
+ * then needs layout_ipa_bits_mmio64() bits instead of layout_ipa_bits()).
+ */
+#define LAYOUT_PCI_MMIO64_SIZE (4 * SZ_1G)
+
+uint64_t layout_pci_mmio64_base(uint64_t ram_size);
+unsigned layout_ipa_bits_mmio64(uint64_t ram_size);
 
 /* Where the loader puts things in RAM (all guest physical addresses). */
 struct layout_boot {

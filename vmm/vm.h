@@ -28,6 +28,8 @@ struct vm {
 	int kvm_run_size;
 	unsigned ipa_bits;
 	unsigned host_ipa_limit; /* KVM_CAP_ARM_VM_IPA_SIZE, 40 without the cap */
+	/* The 64-bit PCI window (layout.h), size 0 when the IPA has no room. */
+	uint64_t pci_mmio64_base, pci_mmio64_size;
 
 	struct guest_mem mem;
 	struct mmio_bus bus;

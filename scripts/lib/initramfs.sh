@@ -98,6 +98,50 @@ irfs_add_modules() {
 	done
 }
 
+# _irfs_copy_into STAGE ROOT PATH: copy ROOT/PATH (following symlinks) to
+# STAGE/PATH unless it is there already; succeed only if it was found.
+_irfs_copy_into() {
+	[ -e "$1/$3" ] && return 0
+	[ -e "$2/$3" ] || return 1
+	mkdir -p "$1/${3%/*}"
+	cp -L "$2/$3" "$1/$3"
+}
+
+# irfs_add_program STAGE ROOT PATH: put the dynamically linked program
+# ROOT/PATH at PATH in STAGE, with its interpreter and the closure of its
+# DT_NEEDED libraries, looked up in ROOT's multiarch and plain lib dirs.
+irfs_add_program() {
+	_irfs_st=$1 _irfs_root=$2
+	_irfs_copy_into "$_irfs_st" "$_irfs_root" "${3#/}" || armlet_die "--bin: no $2/$3"
+	_irfs_todo=${3#/}
+	while [ -n "$_irfs_todo" ]; do
+		# Pop the first word of the work list.
+		_irfs_elf=${_irfs_todo%% *}
+		case $_irfs_todo in
+		*" "*) _irfs_todo=${_irfs_todo#* } ;;
+		*) _irfs_todo="" ;;
+		esac
+		_irfs_interp=$(readelf -l "$_irfs_st/$_irfs_elf" | sed -n 's/.*interpreter: \(.*\)]/\1/p')
+		if [ -n "$_irfs_interp" ]; then
+			_irfs_copy_into "$_irfs_st" "$_irfs_root" "${_irfs_interp#/}" ||
+				armlet_die "--bin: no interpreter $_irfs_interp in $_irfs_root"
+		fi
+		for _irfs_lib in $(readelf -d "$_irfs_st/$_irfs_elf" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			_irfs_found=""
+			for _irfs_dir in lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu lib usr/lib; do
+				[ -e "$_irfs_st/$_irfs_dir/$_irfs_lib" ] && { _irfs_found=1; break; }
+				if _irfs_copy_into "$_irfs_st" "$_irfs_root" "$_irfs_dir/$_irfs_lib"; then
+					_irfs_found=1
+					_irfs_todo="${_irfs_todo:+$_irfs_todo }$_irfs_dir/$_irfs_lib"
+					break
+				fi
+			done
+			[ -n "$_irfs_found" ] ||
+				armlet_die "--bin: $_irfs_lib (needed by $_irfs_elf) not in $_irfs_root"
+		done
+	done
+}
+
 # irfs_init_prologue: print the start of an /init script: mount the usual
 # file systems, make the console stdio, load /etc/modules.order.
 irfs_init_prologue() {

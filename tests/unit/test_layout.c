@@ -126,6 +126,34 @@ START_TEST(test_ipa_bits)
 }
 END_TEST
 
+/* The 64-bit PCI window: above RAM and 4 GiB, naturally aligned, counted in the IPA. */
+START_TEST(test_pci_mmio64)
+{
+	static const struct {
+		uint64_t ram, base;
+		unsigned bits;
+	} cases[] = {
+		{ 256ULL << 20, 4ULL << 30, 33 },	  /* RAM ends at 2.25 GiB */
+		{ 2ULL << 30, 4ULL << 30, 33 },		  /* RAM ends at 4 GiB exactly */
+		{ (2ULL << 30) + SZ_2M, 8ULL << 30, 34 }, /* RAM spills past 4 GiB */
+		{ 14ULL << 30, 16ULL << 30, 35 },
+		{ (1ULL << 52) - RAM_BASE, 0, 0 }, /* no room left in the 52-bit map */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint64_t ram = cases[i].ram, base = layout_pci_mmio64_base(ram);
+
+		ck_assert_uint_eq(layout_ipa_bits_mmio64(ram), cases[i].bits);
+		if (!cases[i].bits)
+			continue;
+		ck_assert_uint_eq(base, cases[i].base);
+		ck_assert_uint_ge(base, RAM_BASE + ram);
+		ck_assert_uint_eq(base & (LAYOUT_PCI_MMIO64_SIZE - 1), 0);
+		ck_assert_uint_ge(layout_ipa_bits_mmio64(ram), layout_ipa_bits(ram));
+	}
+}
+END_TEST
+
 START_TEST(test_ipa_bits_is_smallest)
 {
 	for (uint64_t ram = 16ULL << 20; ram <= (64ULL << 30); ram += 510ULL << 20) {
@@ -271,6 +299,7 @@ Suite *layout_suite(void)
 
 	tcase_add_loop_test(ipa, test_ipa_bits, 0, sizeof(ipa_cases) / sizeof(ipa_cases[0]));
 	tcase_add_test(ipa, test_ipa_bits_is_smallest);
+	tcase_add_test(ipa, test_pci_mmio64);
 	suite_add_tcase(s, ipa);
 
 	tcase_add_test(boot, test_boot_typical);

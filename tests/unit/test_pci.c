@@ -21,6 +21,11 @@
 
 #define MAX_EVENTS 16
 
+static uint64_t ones_of(unsigned len)
+{
+	return len >= 8 ? UINT64_MAX : (1ULL << (8 * len)) - 1;
+}
+
 /* A device that records what the model tells it. */
 struct tdev {
 	struct pci_dev pci;
@@ -34,6 +39,9 @@ struct tdev {
 	unsigned nr_writes, w_off, w_len;
 	uint32_t w_val;
 	unsigned nr_reads;
+	/* Window accesses that reached the device. */
+	unsigned nr_bar_reads, nr_bar_writes, a_bar, a_len;
+	uint64_t a_off, a_val;
 };
 
 /* Reads of this register of a tdev answer from the device, not config space. */
@@ -78,10 +86,39 @@ static void tdev_cfg_read(struct pci_dev *dev, unsigned off, unsigned len, uint3
 		*val = TDEV_LIVE_VAL;
 }
 
+/* BAR reads answer 0xb0 | bar in every byte, so a test can tell which BAR answered. */
+static void tdev_bar_read(struct pci_dev *dev, unsigned bar, uint64_t off, unsigned len,
+			  uint64_t *val)
+{
+	struct tdev *t = dev->opaque;
+
+	ck_assert_uint_le(off + len, dev->bars[bar].size);
+	t->nr_bar_reads++;
+	t->a_bar = bar;
+	t->a_off = off;
+	t->a_len = len;
+	*val = (0x0101010101010101ULL * (0xb0 | bar)) & ones_of(len);
+}
+
+static void tdev_bar_write(struct pci_dev *dev, unsigned bar, uint64_t off, unsigned len,
+			   uint64_t val)
+{
+	struct tdev *t = dev->opaque;
+
+	ck_assert_uint_le(off + len, dev->bars[bar].size);
+	t->nr_bar_writes++;
+	t->a_bar = bar;
+	t->a_off = off;
+	t->a_len = len;
+	t->a_val = val;
+}
+
 static const struct pci_dev_ops tdev_ops = {
 	.bar_remap = tdev_bar_remap,
 	.cfg_write = tdev_cfg_write,
 	.cfg_read = tdev_cfg_read,
+	.bar_read = tdev_bar_read,
+	.bar_write = tdev_bar_write,
 };
 
 static const struct pci_dev_id tdev_id = {
@@ -1043,12 +1080,125 @@ START_TEST(test_fdt_build_from_bus)
 }
 END_TEST
 
+/* --- the windows ---------------------------------------------------------------- */
+
+#define MMIO64_BASE (4ULL << 30)
+
+static void window_setup(void)
+{
+	setup();
+	ck_assert_int_eq(bus_add(&bus, layout_base(LAYOUT_PCI_MMIO), layout_size(LAYOUT_PCI_MMIO),
+				 &pci_mem_window_mmio_ops, &host),
+			 0);
+	ck_assert_int_eq(bus_add(&bus, layout_base(LAYOUT_PCI_IO), layout_size(LAYOUT_PCI_IO),
+				 &pci_io_window_mmio_ops, &host),
+			 0);
+	ck_assert_int_eq(bus_add(&bus, MMIO64_BASE, 4ULL << 30, &pci_mem_window_mmio_ops, &host),
+			 0);
+	tdev_add(&td, 0);
+	wr(0, PCI_BAR0, 4, 0x50004000);
+	wr(0, PCI_BAR0 + 4, 4, 0x2000);
+	wr(0, PCI_BAR0 + 8, 8, MMIO64_BASE + 0x10000);
+	/* Out of the way: left at 0, the 8 GiB BAR4 would cover both windows. */
+	wr(0, PCI_BAR0 + 16, 8, 64ULL << 30);
+}
+
+static uint64_t win_rd(uint64_t addr, unsigned len)
+{
+	uint64_t v = 0;
+
+	ck_assert(bus_read(&bus, addr, len, &v));
+	return v;
+}
+
+START_TEST(test_window_decode)
+{
+	uint64_t io = layout_base(LAYOUT_PCI_IO);
+
+	/* Decode off: master aborts, the device hears nothing. */
+	ck_assert_uint_eq(win_rd(0x50004000, 4), 0xffffffff);
+	ck_assert_uint_eq(win_rd(io + 0x2000, 1), 0xff);
+	ck_assert(bus_write(&bus, 0x50004000, 4, 1));
+	ck_assert_uint_eq(td.nr_bar_reads + td.nr_bar_writes, 0);
+	ck_assert_uint_eq(host.bar_absent, 3);
+
+	wr(0, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_IO);
+	/* Each BAR answers at its address, with offsets relative to it. */
+	ck_assert_uint_eq(win_rd(0x50004000 + 0x10, 4), 0xb0b0b0b0);
+	ck_assert_uint_eq(td.a_bar, 0);
+	ck_assert_uint_eq(td.a_off, 0x10);
+	ck_assert_uint_eq(win_rd(io + 0x2000 + 4, 2), 0xb1b1);
+	ck_assert_uint_eq(td.a_bar, 1);
+	ck_assert_uint_eq(td.a_off, 4);
+	ck_assert_uint_eq(win_rd(MMIO64_BASE + 0x10000 + 0x3ff8, 8), 0xb2b2b2b2b2b2b2b2ULL);
+	ck_assert_uint_eq(td.a_off, 0x3ff8);
+	ck_assert(bus_write(&bus, 0x50004000 + 0xffc, 4, 0x12345678));
+	ck_assert_uint_eq(td.nr_bar_writes, 1);
+	ck_assert_uint_eq(td.a_val, 0x12345678);
+	ck_assert_uint_eq(td.a_off, 0xffc);
+	/* The I/O window is port space: a memory address with the same offset is not a port. */
+	ck_assert_uint_eq(win_rd(0x50000000 + 0x2000, 4), 0xffffffff);
+}
+END_TEST
+
+START_TEST(test_window_edges)
+{
+	unsigned before;
+
+	wr(0, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	before = td.nr_bar_reads;
+	/* Just below, just past, and straddling the end of BAR0. */
+	ck_assert_uint_eq(win_rd(0x50003fff, 1), 0xff);
+	ck_assert_uint_eq(win_rd(0x50005000, 1), 0xff);
+	ck_assert_uint_eq(win_rd(0x50004ffe, 4), 0xffffffff);
+	ck_assert_uint_eq(win_rd(0x50004ff8, 8), 0xb0b0b0b0b0b0b0b0ULL);
+	ck_assert_uint_eq(td.nr_bar_reads, before + 1);
+	/* Moved: the old address goes dead, the new one answers. */
+	wr(0, PCI_BAR0, 4, 0x50010000);
+	ck_assert_uint_eq(win_rd(0x50004000, 4), 0xffffffff);
+	ck_assert_uint_eq(win_rd(0x50010000, 4), 0xb0b0b0b0);
+	/* Memory decode off: gone. */
+	wr(0, PCI_COMMAND, 2, 0);
+	ck_assert_uint_eq(win_rd(0x50010000, 4), 0xffffffff);
+}
+END_TEST
+
+START_TEST(test_window_hostile_bars)
+{
+	struct tdev td2;
+
+	tdev_setup(&td2);
+	tdev_add(&td2, 1);
+	wr(1, PCI_BAR0 + 16, 8, 64ULL << 30);
+	/* BAR4 (8 GiB) at the top of the address space: base + size wraps. */
+	wr(0, PCI_BAR0 + 16, 8, 0xfffffffe00000000ULL);
+	/* Both devices' BAR0 at the same address: the lowest slot answers. */
+	wr(1, PCI_BAR0, 4, 0x50004000);
+	wr(0, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	wr(1, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	ck_assert_uint_eq(win_rd(0x50004000, 4), 0xb0b0b0b0);
+	ck_assert_uint_eq(td.nr_bar_reads, 1);
+	ck_assert_uint_eq(td2.nr_bar_reads, 0);
+	/* The wrapped BAR decodes nothing inside the windows, and nothing crashes. */
+	ck_assert_uint_eq(win_rd(MMIO64_BASE, 4), 0xffffffff);
+	/* An unprogrammed (zero) 8 GiB BAR covers the windows, as it would on hardware. */
+	wr(1, PCI_BAR0 + 16, 8, 0);
+	ck_assert_uint_eq(win_rd(MMIO64_BASE, 4), 0xb4b4b4b4);
+	ck_assert_uint_eq(td2.nr_bar_reads, 1);
+	/* Sizing pattern while decoding: the BAR moves to all-ones & mask, off the windows. */
+	wr(0, PCI_BAR0, 4, 0xffffffff);
+	ck_assert_uint_eq(win_rd(0x50004000, 4), 0xb0b0b0b0);
+	ck_assert_uint_eq(td2.nr_bar_reads, 2);
+}
+END_TEST
+
 Suite *pci_suite(void)
 {
 	Suite *s = suite_create("pci");
 	TCase *cfg = tcase_create("config");
 	TCase *hostile = tcase_create("hostile");
 	TCase *fdt = tcase_create("fdt");
+	TCase *window = tcase_create("window");
 
 	tcase_add_checked_fixture(cfg, setup, teardown);
 	tcase_add_test(cfg, test_absent_device);
@@ -1077,6 +1227,12 @@ Suite *pci_suite(void)
 	tcase_add_test(hostile, test_hostile_random);
 	tcase_set_timeout(hostile, 60);
 	suite_add_tcase(s, hostile);
+
+	tcase_add_checked_fixture(window, window_setup, teardown);
+	tcase_add_test(window, test_window_decode);
+	tcase_add_test(window, test_window_edges);
+	tcase_add_test(window, test_window_hostile_bars);
+	suite_add_tcase(s, window);
 
 	tcase_add_checked_fixture(fdt, setup, teardown);
 	tcase_add_test(fdt, test_fdt_node);
