@@ -21,6 +21,15 @@ struct cli_opt {
 	cli_handler handle;
 };
 
+/*
+ * An arg_name in brackets ("[=<file>]") marks a value that may be left out;
+ * it can then only be given as --name=value.
+ */
+static bool cli_opt_optional(const struct cli_opt *o)
+{
+	return o->arg_name && o->arg_name[0] == '[';
+}
+
 int cli_parse_size(const char *s, uint64_t *bytes)
 {
 	uint64_t shift = 20, n;
@@ -168,6 +177,36 @@ static int opt_loglevel(struct vm_config *cfg, const char *arg, char *err, size_
 	return 0;
 }
 
+static int opt_disk(struct vm_config *cfg, const char *arg, char *err, size_t len)
+{
+	if (cfg->nr_disks == CONFIG_MAX_DISKS)
+		return err_set(err, len, -EINVAL, "too many disks (at most %d)", CONFIG_MAX_DISKS);
+	if (!*arg)
+		return err_set(err, len, -EINVAL, "--disk needs a path");
+	cfg->disks[cfg->nr_disks++] = arg;
+	return 0;
+}
+
+static int opt_console(struct vm_config *cfg, const char *arg, char *err, size_t len)
+{
+	if (strcmp(arg, "serial") == 0)
+		cfg->console = CONSOLE_SERIAL;
+	else if (strcmp(arg, "virtio") == 0)
+		cfg->console = CONSOLE_VIRTIO;
+	else
+		return err_set(err, len, -EINVAL, "unknown console '%s' (serial or virtio)", arg);
+	return 0;
+}
+
+/* --stats alone: the summary goes to stderr; --stats=FILE: into FILE. */
+static int opt_stats(struct vm_config *cfg, const char *arg, char *err, size_t len)
+{
+	if (arg && !*arg)
+		return err_set(err, len, -EINVAL, "--stats= needs a file name");
+	cfg->stats_path = arg ? arg : "-";
+	return 0;
+}
+
 #define FLAG_HANDLER(fn, field)                                                                    \
 	static int fn(struct vm_config *cfg, const char *arg, char *err, size_t len)               \
 	{                                                                                          \
@@ -179,6 +218,7 @@ static int opt_loglevel(struct vm_config *cfg, const char *arg, char *err, size_
 FLAG_HANDLER(opt_nodefaults, nodefaults)
 FLAG_HANDLER(opt_pmu, pmu)
 FLAG_HANDLER(opt_testdev, testdev)
+FLAG_HANDLER(opt_rng, rng)
 FLAG_HANDLER(opt_help, help)
 
 static int opt_debug(struct vm_config *cfg, const char *arg, char *err, size_t len)
@@ -197,7 +237,16 @@ static const struct cli_opt run_opts[] = {
 	  opt_kernel },
 	{ 'i', "initrd", "<initrd>", "Initial RAM disk image", opt_initrd },
 	{ 'p', "params", "<params>", "Kernel command-line arguments", opt_params },
-	{ 0, "irqchip", "<model>", "Interrupt controller: auto, gicv3", opt_irqchip },
+	{ 'd', "disk", "<image>",
+	  "Disk image or block device (virtio-blk): PATH[,ro][,direct][,io=uring|aio|sync]; "
+	  "repeatable",
+	  opt_disk },
+	{ 0, "console", "<serial|virtio>", "Guest console: 16550 UART (ttyS0) or virtio (hvc0)",
+	  opt_console },
+	{ 0, "rng", NULL, "Add a virtio-rng device fed by getrandom()", opt_rng },
+	{ 0, "stats", "[=<file>]", "At exit, write a JSON run summary to stderr or <file>",
+	  opt_stats },
+	{ 0, "irqchip", "<model>", "Interrupt controller: auto, gicv3, gicv3-its", opt_irqchip },
 	{ 0, "timeout", "<seconds>", "Stop the VM (exit 4, registers dumped) after this long",
 	  opt_timeout },
 	{ 0, "pmu", NULL, "Create a PMUv3 for each vCPU", opt_pmu },
@@ -273,6 +322,8 @@ static int parse_one(int argc, char *const argv[], int *i, struct vm_config *cfg
 			return err_set(err, len, -EINVAL, "option '-%c' takes no value", a[1]);
 		val = a[2] ? a + 2 : NULL;
 	}
+	if (cli_opt_optional(o) && !val)
+		return o->handle(cfg, NULL, err, len);
 	if (o->arg_name && !val) {
 		if (*i + 1 >= argc)
 			return err_set(err, len, -EINVAL, "option '--%s' needs a value %s",
@@ -311,12 +362,14 @@ void cli_usage_run(FILE *out)
 		const struct cli_opt *o = &run_opts[i];
 		char left[64];
 
+		const char *sep = o->arg_name && !cli_opt_optional(o) ? " " : "";
+
 		if (o->short_name)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->long_name,
-				 o->arg_name ? " " : "", o->arg_name ? o->arg_name : "");
+				 sep, o->arg_name ? o->arg_name : "");
 		else
-			snprintf(left, sizeof(left), "    --%s%s%s", o->long_name,
-				 o->arg_name ? " " : "", o->arg_name ? o->arg_name : "");
+			snprintf(left, sizeof(left), "    --%s%s%s", o->long_name, sep,
+				 o->arg_name ? o->arg_name : "");
 		if (strlen(left) > 22)
 			fprintf(out, "    %s\n%26s%s\n", left, "", o->help);
 		else

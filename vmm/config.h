@@ -9,6 +9,13 @@
 #include "../irqchip/irqchip.h"
 #include "log.h"
 
+#define CONFIG_MAX_DISKS 8
+
+enum console_kind {
+	CONSOLE_SERIAL, /* the 16550 UART: ttyS0 */
+	CONSOLE_VIRTIO, /* virtio-console: hvc0 */
+};
+
 #define CONFIG_DEFAULT_RAM (256ULL << 20)
 #define CONFIG_MIN_RAM	   (16ULL << 20)
 
@@ -19,13 +26,19 @@ struct vm_config {
 	const char *name;     /* --name: NULL for an anonymous VM */
 	const char *dump_dtb; /* --dump-dtb: write the DTB here and exit */
 	uint64_t ram_size;    /* -m: bytes, multiple of 2 MiB */
-	unsigned timeout;     /* --timeout: seconds, 0 for none */
-	unsigned nr_cpus;     /* -c */
+	/* -d: PATH[,ro][,direct][,io=...] each, parsed by blk_spec_parse() */
+	const char *disks[CONFIG_MAX_DISKS];
+	unsigned nr_disks;
+	enum console_kind console; /* --console */
+	const char *stats_path;	   /* --stats=FILE; "-" for stderr; NULL: no summary */
+	unsigned timeout;	   /* --timeout: seconds, 0 for none */
+	unsigned nr_cpus;	   /* -c */
 	enum irqchip_model irqchip;
 	enum log_level loglevel;
 	bool nodefaults; /* no default devices */
 	bool pmu;	 /* expose PMUv3 */
 	bool testdev;	 /* map the armlet test device */
+	bool rng;	 /* --rng: virtio-rng */
 	bool help;	 /* -h: print usage, run nothing */
 };
 

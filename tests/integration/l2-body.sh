@@ -6,6 +6,11 @@
 #   echo    read one line from the console and print it back
 #   pmu     check that the guest found a PMUv3
 #   uptime  just report
+#   blk-write   write $PATTERN_BYTES of the test pattern to /dev/vda, flushed
+#   blk-ext4    mkfs.ext4 /dev/vda, write files, unmount, fsck, read back
+#   blk-ro      /dev/vda must refuse writes and allow reads
+#   hvc     the console is hvc0, and a line written to it arrives
+#   rng     /dev/hwrng is virtio-rng and yields bytes
 what=uptime
 for arg in $(cat /proc/cmdline); do
 	case $arg in
@@ -37,6 +42,53 @@ pmu)
 	pmus=$(ls /sys/bus/event_source/devices/)
 	echo "L2: PMUs: $pmus"
 	case $pmus in *armv8*) ;; *) exit 1 ;; esac
+	;;
+blk-write)
+	# The same pattern tests/integration/lib.sh's pattern() makes on L1.
+	yes armlet-pattern-0123456789abcdef | head -c 4194304 >/tmp/p
+	dd if=/tmp/p of=/dev/vda bs=65536 conv=fsync 2>/dev/null || exit 1
+	echo "L2: pattern written"
+	;;
+blk-ext4)
+	mke2fs -q -F -t ext4 /dev/vda || exit 1
+	mount -t ext4 /dev/vda /mnt || exit 1
+	for i in 1 2 3 4 5 6 7 8; do
+		yes "file $i" | head -c 1048576 >/mnt/f$i || exit 1
+	done
+	umount /mnt || exit 1
+	e2fsck -f -n /dev/vda || { echo "L2: fsck found errors"; exit 1; }
+	mount -t ext4 -o ro /dev/vda /mnt || exit 1
+	for i in 1 2 3 4 5 6 7 8; do
+		[ "$(yes "file $i" | head -c 1048576 | md5sum)" = "$(md5sum </mnt/f$i)" ] ||
+			{ echo "L2: f$i differs"; exit 1; }
+	done
+	umount /mnt
+	echo "L2: ext4 clean"
+	;;
+blk-ro)
+	echo "L2: ro flag $(cat /sys/block/vda/ro)"
+	[ "$(cat /sys/block/vda/ro)" = 1 ] || exit 1
+	if dd if=/dev/zero of=/dev/vda bs=4096 count=1 conv=fsync 2>/dev/null; then
+		echo "L2: a write to the ro disk succeeded"
+		exit 1
+	fi
+	dd if=/dev/vda of=/dev/null bs=65536 count=16 2>/dev/null || exit 1
+	echo "L2: ro disk refused the write"
+	;;
+hvc)
+	active=$(cat /sys/class/tty/console/active)
+	echo "L2: consoles: $active"
+	case $active in *hvc0*) ;; *) exit 1 ;; esac
+	echo "L2: hello through hvc0" >/dev/hvc0
+	;;
+rng)
+	cur=$(cat /sys/class/misc/hw_random/rng_current)
+	echo "L2: hwrng: $cur"
+	case $cur in virtio_rng*) ;; *) exit 1 ;; esac
+	n=$(head -c 4096 /dev/hwrng | wc -c)
+	zeros=$(head -c 4096 /dev/hwrng | tr -d '\000' | wc -c)
+	echo "L2: read $n bytes from /dev/hwrng, $zeros non-zero"
+	[ "$n" = 4096 ] && [ "$zeros" -gt 3000 ] || exit 1
 	;;
 uptime) ;;
 *)

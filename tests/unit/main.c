@@ -23,6 +23,7 @@ int main(void)
 	srunner_add_suite(sr, irqchip_suite());
 	srunner_add_suite(sr, virtqueue_suite());
 	srunner_add_suite(sr, pci_suite());
+	srunner_add_suite(sr, json_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

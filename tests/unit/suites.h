@@ -18,5 +18,6 @@ Suite *testdev_suite(void);
 Suite *irqchip_suite(void);
 Suite *virtqueue_suite(void);
 Suite *pci_suite(void);
+Suite *json_suite(void);
 
 #endif

@@ -8,7 +8,7 @@
 #include "../../vmm/cli.h"
 #include "suites.h"
 
-#define MAX_ARGS 16
+#define MAX_ARGS 32
 
 static char err[256];
 
@@ -296,6 +296,12 @@ static const struct {
 	{ { "-k", "I", "--name=" }, "name" },
 	{ { "-k", "I", "--name",
 	    "a123456789b123456789c123456789d123456789e123456789f123456789g1234" }, "name" },
+	{ { "-k", "I", "--console", "hvc" }, "hvc" },
+	{ { "-k", "I", "--console" }, "console" },
+	{ { "-k", "I", "--rng=1" }, "rng" },
+	{ { "-k", "I", "--stats=" }, "stats" },
+	{ { "-k", "I", "-d", "" }, "disk" },
+	{ { "-k", "I", "-d" }, "disk" },
 	{ { "Image", "Other" }, "Other" },
 	{ { "-k", "Image", "Other" }, "Other" },
 	{ { NULL }, "kernel" },
@@ -375,13 +381,58 @@ START_TEST(test_parse_size_bad)
 }
 END_TEST
 
+START_TEST(test_devices)
+{
+	struct vm_config cfg;
+
+	assert_parses(PARSE(&cfg, "-k", "I"));
+	ck_assert_uint_eq(cfg.nr_disks, 0);
+	ck_assert_int_eq(cfg.console, CONSOLE_SERIAL);
+	ck_assert(!cfg.rng);
+	ck_assert_ptr_null(cfg.stats_path);
+	assert_parses(PARSE(&cfg, "-k", "I", "-d", "a.img", "--disk=b.img,ro", "-dc.img,io=aio",
+			    "--console", "virtio", "--rng", "--stats"));
+	ck_assert_uint_eq(cfg.nr_disks, 3);
+	ck_assert_str_eq(cfg.disks[0], "a.img");
+	ck_assert_str_eq(cfg.disks[1], "b.img,ro");
+	ck_assert_str_eq(cfg.disks[2], "c.img,io=aio");
+	ck_assert_int_eq(cfg.console, CONSOLE_VIRTIO);
+	ck_assert(cfg.rng);
+	ck_assert_str_eq(cfg.stats_path, "-");
+	/* --stats takes its file only after '=': a following word is the kernel. */
+	assert_parses(PARSE(&cfg, "--stats", "Image"));
+	ck_assert_str_eq(cfg.stats_path, "-");
+	ck_assert_str_eq(cfg.kernel, "Image");
+	assert_parses(PARSE(&cfg, "-k", "I", "--stats=run.json", "--console=serial"));
+	ck_assert_str_eq(cfg.stats_path, "run.json");
+	ck_assert_int_eq(cfg.console, CONSOLE_SERIAL);
+}
+END_TEST
+
+START_TEST(test_too_many_disks)
+{
+	struct vm_config cfg;
+	const char *args[2 + 2 * (CONFIG_MAX_DISKS + 1) + 1] = { "-k", "I" };
+	unsigned n = 2;
+
+	for (unsigned i = 0; i <= CONFIG_MAX_DISKS; i++) {
+		args[n++] = "-d";
+		args[n++] = "x.img";
+	}
+	args[n] = NULL;
+	ck_assert_int_eq(parse_list(&cfg, args), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "too many disks"));
+}
+END_TEST
+
 START_TEST(test_usage_lists_options_and_exit_codes)
 {
 	/* clang-format off */
 	static const char *const want[] = {
 		"--kernel", "-k", "--initrd", "--params", "--mem", "--cpus", "--name",
 		"--irqchip", "--pmu", "--nodefaults", "--dump-dtb", "--testdev", "--loglevel",
-		"--debug", "--help", "130", "143",
+		"--debug", "--help", "--disk", "--console", "--rng", "--stats[=<file>]",
+		"130", "143",
 	};
 	/* clang-format on */
 	char *text = NULL;
@@ -416,6 +467,8 @@ Suite *cli_suite(void)
 	tcase_add_test(run, test_later_option_wins);
 	tcase_add_loop_test(run, test_mem_sizes, 0, N(mem_ok));
 	tcase_add_test(run, test_usage_lists_options_and_exit_codes);
+	tcase_add_test(run, test_devices);
+	tcase_add_test(run, test_too_many_disks);
 	suite_add_tcase(s, run);
 
 	tcase_add_loop_test(bad, test_bad_args, 0, N(bad_args));
