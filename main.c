@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fdt/fdt.h"
+#include "vmm/board.h"
 #include "vmm/cli.h"
 #include "vmm/dev/testdev.h"
 #include "vmm/dev/uart.h"
@@ -24,6 +25,7 @@
 #include "vmm/loader.h"
 #include "vmm/log.h"
 #include "vmm/loop.h"
+#include "vmm/summary.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
 
@@ -39,6 +41,8 @@ struct run_ctx {
 	struct vm vm;
 	struct kernel_image kernel;
 	struct uart uart;
+	struct board board;
+	char *cmdline; /* what vm->cmdline points at when armlet adds to -p */
 	char err[ERRLEN];
 };
 
@@ -80,6 +84,37 @@ static int create_irqchip(struct run_ctx *c)
 	return 0;
 }
 
+static size_t uart_console_input(void *uart, const uint8_t *buf, size_t n)
+{
+	return uart_rx_push(uart, buf, n);
+}
+
+/*
+ * The guest's console: input goes to hvc0 with --console virtio, and Linux
+ * is told to use it (as lkvm does) unless -p already names a console.
+ */
+static int setup_console(struct run_ctx *c)
+{
+	struct vm *vm = &c->vm;
+	const char *params = c->cfg.params;
+
+	vm->cmdline = params;
+	vm->console_input = uart_console_input;
+	vm->console_ctx = &c->uart;
+	if (c->cfg.console != CONSOLE_VIRTIO)
+		return 0;
+	vm->console_input = board_console_input;
+	vm->console_ctx = &c->board;
+	if (strstr(params, "console="))
+		return 0;
+	if (asprintf(&c->cmdline, "console=hvc0%s%s", *params ? " " : "", params) < 0) {
+		c->cmdline = NULL;
+		return setup_failed("console", "out of memory");
+	}
+	vm->cmdline = c->cmdline;
+	return 0;
+}
+
 static int add_devices(struct run_ctx *c)
 {
 	struct vm *vm = &c->vm;
@@ -87,6 +122,8 @@ static int add_devices(struct run_ctx *c)
 
 	uart_init(&c->uart, STDOUT_FILENO, vm_spi_handle(vm, LAYOUT_SPI_UART));
 	vm->uart = &c->uart;
+	if (board_init(&c->board, vm, c->err, ERRLEN))
+		return setup_failed("devices", c->err);
 	ret = bus_add(&vm->bus, layout_base(LAYOUT_UART), layout_size(LAYOUT_UART), &uart_mmio_ops,
 		      &c->uart);
 	if (!ret && c->cfg.testdev)
@@ -96,7 +133,7 @@ static int add_devices(struct run_ctx *c)
 		snprintf(c->err, ERRLEN, "cannot map devices: %s", strerror(-ret));
 		return setup_failed("devices", c->err);
 	}
-	return 0;
+	return setup_console(c);
 }
 
 static int load_guest(struct run_ctx *c)
@@ -196,6 +233,9 @@ static int build_vm(struct run_ctx *c)
 			 strerror(-ret));
 		return setup_failed("irqchip", c->err);
 	}
+	/* irqfds need an initialised vGIC: only now can they go live. */
+	if (board_finalize(&c->board, c->err, ERRLEN))
+		return setup_failed("devices", c->err);
 	if (vcpus_init_pmu(vm, c->err, ERRLEN))
 		return setup_failed("pmu", c->err);
 	ret = load_guest(c);
@@ -219,6 +259,10 @@ static int run_vm(struct run_ctx *c)
 		loop_run(vm);
 	}
 	vcpus_join(vm);
+	/* Device threads stop before the summary, so its counters are final. */
+	board_stop(&c->board);
+	if (c->cfg.stats_path && (ret = summary_write(vm, &c->board, c->cfg.stats_path)))
+		log_error("--stats: cannot write %s: %s", c->cfg.stats_path, strerror(-ret));
 	if (vm->exit_code == EXIT_POWEROFF)
 		log_debug("%s", vm->exit_reason);
 	else
@@ -232,6 +276,8 @@ static void run_ctx_free(struct run_ctx *c)
 {
 	struct vm *vm = &c->vm;
 
+	board_destroy(&c->board);
+	free(c->cmdline);
 	vcpus_destroy(vm);
 	if (vm->irqchip && vm->irqchip->destroy)
 		vm->irqchip->destroy(vm);

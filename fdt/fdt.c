@@ -75,7 +75,7 @@ static int fdt_add_chosen(const struct fdt_ctx *ctx)
 	node = fdt_add_subnode(fdt, 0, "chosen");
 	if (node < 0)
 		return fdt_errno(node);
-	ret = fdt_setprop_string(fdt, node, "bootargs", vm->cfg->params);
+	ret = fdt_setprop_string(fdt, node, "bootargs", vm->cmdline ?: vm->cfg->params);
 	/* stdout-path gives Linux its console without a console= parameter. */
 	if (!ret && vm->uart) {
 		snprintf(path, sizeof(path), "/uart@%llx",

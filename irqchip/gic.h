@@ -1,16 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Device-tree halves shared by the GIC models (arm,gic-v3 binding,
- * Documentation/devicetree/bindings/interrupt-controller/arm,gic-v3.yaml).
- * Pure functions of the layout and vCPU count: no KVM.
+ * Halves shared by the GIC models. The device-tree builders (gic_fdt.c;
+ * arm,gic-v3 binding, Documentation/devicetree/bindings/interrupt-controller/
+ * arm,gic-v3.yaml) are pure functions of the layout and vCPU count, no KVM.
+ * The in-kernel vGICv3 steps (vgic_v3.c, KVM only) are what both KVM models
+ * are made of: gicv3 uses them as they are, gicv3-its (vgic_its.c) adds an
+ * ITS around them.
  */
 #ifndef ARMLET_GIC_H
 #define ARMLET_GIC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct fdt_ctx;
+struct vm;
 
 #define GIC_NR_SPIS 96 /* SPIs armlet exposes: INTIDs 32..127 */
 #define GIC_NR_IRQS (32 + GIC_NR_SPIS)
@@ -18,8 +23,31 @@ struct fdt_ctx;
 /* Adds the arm,gic-v3 node for ctx's vCPU count. */
 int gicv3_fdt_node(const struct fdt_ctx *ctx);
 
+/*
+ * Adds the arm,gic-v3 node with an arm,gic-v3-its child (an MSI controller
+ * with phandle FDT_PHANDLE_ITS) at LAYOUT_GIC_ITS.
+ */
+int gicv3_its_fdt_node(const struct fdt_ctx *ctx);
+
 /* Interrupt specifiers: <type number flags> for GIC bindings. */
 unsigned gic_fdt_spi_cells(unsigned spi, bool level, uint32_t *cells);
 unsigned gic_fdt_ppi_cells(unsigned intid, bool level, uint32_t *cells);
+
+/*
+ * The vGICv3's irqchip_ops steps (vgic_v3.c), with the contract of
+ * irqchip.h. vgic_v3_create() sets vm->irqchip_fd; vgic_v3_destroy() closes it.
+ */
+int vgic_v3_probe(struct vm *vm, char *reason, size_t len);
+int vgic_v3_create(struct vm *vm);
+int vgic_v3_vcpu_init(struct vm *vm, unsigned cpu, int vcpu_fd);
+int vgic_v3_finalize(struct vm *vm);
+int vgic_v3_set_line(struct vm *vm, unsigned spi, bool level);
+void vgic_v3_destroy(struct vm *vm);
+
+/*
+ * Asks KVM whether it can create a device of type (KVM_CREATE_DEVICE_TEST).
+ * Returns 0, or -errno with "KVM_CREATE_DEVICE <what>: ENODEV" in reason.
+ */
+int vgic_probe_device(struct vm *vm, unsigned type, const char *what, char *reason, size_t len);
 
 #endif

@@ -30,7 +30,8 @@ unsigned gic_fdt_ppi_cells(unsigned intid, bool level, uint32_t *cells)
 	return 3;
 }
 
-int gicv3_fdt_node(const struct fdt_ctx *ctx)
+/* The arm,gic-v3 node; returns its offset or -errno. */
+static int gicv3_fdt_add(const struct fdt_ctx *ctx)
 {
 	const uint64_t reg[] = {
 		layout_base(LAYOUT_GIC_DIST),
@@ -49,11 +50,46 @@ int gicv3_fdt_node(const struct fdt_ctx *ctx)
 	ret = fdt_setprop_string(fdt, node, "compatible", "arm,gic-v3");
 	ret = ret ?: fdt_setprop_u32(fdt, node, "#interrupt-cells", 3);
 	ret = ret ?: fdt_setprop(fdt, node, "interrupt-controller", NULL, 0);
+	/* Children (the ITS) use the parent's address space as is. */
 	ret = ret ?: fdt_setprop_u32(fdt, node, "#address-cells", 2);
 	ret = ret ?: fdt_setprop_u32(fdt, node, "#size-cells", 2);
 	ret = ret ?: fdt_setprop(fdt, node, "ranges", NULL, 0);
 	ret = ret ?: fdt_setprop_u32(fdt, node, "phandle", ctx->intc_phandle);
 	if (ret)
 		return -ENOSPC;
-	return fdt_set_reg(fdt, node, reg, 2);
+	ret = fdt_set_reg(fdt, node, reg, 2);
+	return ret < 0 ? ret : node;
+}
+
+int gicv3_fdt_node(const struct fdt_ctx *ctx)
+{
+	int node = gicv3_fdt_add(ctx);
+
+	return node < 0 ? node : 0;
+}
+
+int gicv3_its_fdt_node(const struct fdt_ctx *ctx)
+{
+	/*
+	 * arm,gic-v3.yaml names the child msi-controller@ (also gic-its@ or
+	 * interrupt-controller@; "its@" is not allowed by the schema).
+	 */
+	const uint64_t reg[] = { layout_base(LAYOUT_GIC_ITS), layout_size(LAYOUT_GIC_ITS) };
+	int gic = gicv3_fdt_add(ctx), node, ret;
+	char name[32];
+
+	if (gic < 0)
+		return gic;
+	snprintf(name, sizeof(name), "msi-controller@%llx", (unsigned long long)reg[0]);
+	node = fdt_add_subnode(ctx->fdt, gic, name);
+	if (node < 0)
+		return fdt_errno(node);
+	ret = fdt_setprop_string(ctx->fdt, node, "compatible", "arm,gic-v3-its");
+	ret = ret ?: fdt_setprop(ctx->fdt, node, "msi-controller", NULL, 0);
+	/* One cell: the device ID (PCI requester ID) each MSI carries. */
+	ret = ret ?: fdt_setprop_u32(ctx->fdt, node, "#msi-cells", 1);
+	ret = ret ?: fdt_setprop_u32(ctx->fdt, node, "phandle", FDT_PHANDLE_ITS);
+	if (ret)
+		return -ENOSPC;
+	return fdt_set_reg(ctx->fdt, node, reg, 1);
 }

@@ -8,6 +8,7 @@
 static const char *const model_names[IRQCHIP_NR_MODELS] = {
 	[IRQCHIP_AUTO] = "auto",
 	[IRQCHIP_GICV3] = "gicv3",
+	[IRQCHIP_GICV3_ITS] = "gicv3-its",
 };
 
 int irqchip_model_parse(const char *name, enum irqchip_model *out)

@@ -23,17 +23,29 @@ struct vm;
 struct fdt_ctx;
 
 enum irqchip_model {
-	IRQCHIP_AUTO,  /* probe and pick the best model the host offers */
-	IRQCHIP_GICV3, /* in-kernel vGICv3 */
+	IRQCHIP_AUTO,	   /* probe and pick the best model the host offers */
+	IRQCHIP_GICV3,	   /* in-kernel vGICv3 */
+	IRQCHIP_GICV3_ITS, /* in-kernel vGICv3 with an ITS: MSIs by device ID */
 	IRQCHIP_NR_MODELS
 };
 
-/* "auto", "gicv3", ...; returns -EINVAL for an unknown name. */
+/* "auto", "gicv3", "gicv3-its"; returns -EINVAL for an unknown name. */
 int irqchip_model_parse(const char *name, enum irqchip_model *out);
 const char *irqchip_model_name(enum irqchip_model model);
 
 struct irqchip_ops {
 	const char *name;
+	/*
+	 * The model's MSI controller, for the PCI transport: the phandle of its
+	 * device-tree node (what msi-parent points at), or 0 when the model
+	 * takes no MSIs and devices must use wired interrupts.
+	 */
+	uint32_t msi_phandle;
+	/*
+	 * Each MSI must carry its writer's device ID (struct msi_msg.devid,
+	 * the PCI requester ID): the GICv3 ITS maps (device ID, data) to an LPI.
+	 */
+	bool msi_devid;
 	/*
 	 * Asks the host whether this model can be created, without creating it.
 	 * Returns 0, or -errno with why in reason (one clause, e.g.
@@ -71,5 +83,6 @@ const struct irqchip_ops *irqchip_select(struct vm *vm, enum irqchip_model model
 
 /* The backends. */
 extern const struct irqchip_ops vgic_v3_ops;
+extern const struct irqchip_ops vgic_its_ops;
 
 #endif

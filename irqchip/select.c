@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Choosing a model: the probe order of --irqchip=auto lives here. */
 #include <stdio.h>
+#include <string.h>
 
 #include "irqchip.h"
 
 /* The backend for each concrete model; NULL for auto. */
 static const struct irqchip_ops *const model_ops[IRQCHIP_NR_MODELS] = {
 	[IRQCHIP_GICV3] = &vgic_v3_ops,
+	[IRQCHIP_GICV3_ITS] = &vgic_its_ops,
 };
 
 /* What auto tries, best first. */
 static const enum irqchip_model auto_order[] = {
+	IRQCHIP_GICV3_ITS, /* MSIs for PCI devices */
 	IRQCHIP_GICV3,
 };
 
@@ -42,6 +45,9 @@ const struct irqchip_ops *irqchip_select(struct vm *vm, enum irqchip_model model
 					 ops->name);
 			return ops;
 		}
+		/* Models built on one another fail alike: say it once. */
+		if (strstr(why, one))
+			continue;
 		used +=
 		    (size_t)snprintf(why + used, sizeof(why) - used, "%s%s", used ? "; " : "", one);
 		if (used >= sizeof(why))

@@ -17,17 +17,22 @@
 #include "gic.h"
 #include "irqchip.h"
 
-static int vgic_v3_probe(struct vm *vm, char *reason, size_t len)
+int vgic_probe_device(struct vm *vm, unsigned type, const char *what, char *reason, size_t len)
 {
-	int ret = kvm_create_device(vm, KVM_DEV_TYPE_ARM_VGIC_V3, 1);
+	int ret = kvm_create_device(vm, type, 1);
 
 	if (ret)
-		snprintf(reason, len, "KVM_CREATE_DEVICE vgic-v3: %s",
+		snprintf(reason, len, "KVM_CREATE_DEVICE %s: %s", what,
 			 strerrorname_np(-ret) ?: "error");
 	return ret;
 }
 
-static int vgic_v3_create(struct vm *vm)
+int vgic_v3_probe(struct vm *vm, char *reason, size_t len)
+{
+	return vgic_probe_device(vm, KVM_DEV_TYPE_ARM_VGIC_V3, "vgic-v3", reason, len);
+}
+
+int vgic_v3_create(struct vm *vm)
 {
 	uint64_t dist = layout_base(LAYOUT_GIC_DIST);
 	uint64_t redist = layout_base(LAYOUT_GIC_REDIST);
@@ -47,20 +52,20 @@ static int vgic_v3_create(struct vm *vm)
 	return ret;
 }
 
-static int vgic_v3_vcpu_init(struct vm *vm, unsigned cpu, int vcpu_fd)
+int vgic_v3_vcpu_init(struct vm *vm, unsigned cpu, int vcpu_fd)
 {
 	(void)vm, (void)cpu, (void)vcpu_fd;
 	return 0; /* KVM wires the redistributor to each vCPU itself */
 }
 
-static int vgic_v3_finalize(struct vm *vm)
+int vgic_v3_finalize(struct vm *vm)
 {
 	/* Must follow the creation of every vCPU: KVM sizes the redistributors now. */
 	return kvm_set_attr(vm->irqchip_fd, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT,
 			    NULL);
 }
 
-static int vgic_v3_set_line(struct vm *vm, unsigned spi, bool level)
+int vgic_v3_set_line(struct vm *vm, unsigned spi, bool level)
 {
 	struct kvm_irq_level irq = {
 		.irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) | (32 + spi),
@@ -72,7 +77,7 @@ static int vgic_v3_set_line(struct vm *vm, unsigned spi, bool level)
 	return ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq) < 0 ? -errno : 0;
 }
 
-static void vgic_v3_destroy(struct vm *vm)
+void vgic_v3_destroy(struct vm *vm)
 {
 	if (vm->irqchip_fd >= 0)
 		close(vm->irqchip_fd);

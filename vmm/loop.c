@@ -16,7 +16,7 @@
 #include "vcpu.h"
 
 #define CONSOLE_ESCAPE 0x01 /* Ctrl-A, then x to quit, as in lkvm and QEMU */
-#define RETRY_MS       20   /* how soon to offer input again when the UART FIFO is full */
+#define RETRY_MS       20   /* how soon to offer input again when the guest took none */
 
 /* Console input: stdin, which may be a tty, a pipe, /dev/null or closed. */
 struct console_in {
@@ -158,9 +158,10 @@ int loop_run(struct vm *vm)
 		int timeout = -1;
 
 		if (in.off < in.len) {
-			in.off += uart_rx_push(vm->uart, in.buf + in.off, in.len - in.off);
+			in.off +=
+			    vm->console_input(vm->console_ctx, in.buf + in.off, in.len - in.off);
 			if (in.off < in.len)
-				timeout = RETRY_MS; /* the guest has not drained the FIFO yet */
+				timeout = RETRY_MS; /* the guest has not taken it all yet */
 		}
 		if (in.off == in.len && in.fd >= 0)
 			pfd[2].fd = in.fd;

@@ -624,8 +624,19 @@ int pci_host_fdt_node(const struct pci_host *host, const struct fdt_ctx *ctx)
 	ret = ret ?: fdt_setprop_u32(fdt, node, "#interrupt-cells", 1);
 	ret = ret ?: fdt_setprop(fdt, node, "bus-range", bus_range, sizeof(bus_range));
 	ret = ret ?: fdt_setprop(fdt, node, "dma-coherent", NULL, 0);
-	if (!ret && host->msi_parent_phandle)
+	if (!ret && host->msi_parent_phandle && host->msi_devid) {
+		/*
+		 * Bus 0's 64 Ki requester IDs map 1:1 onto device IDs
+		 * (Documentation/devicetree/bindings/pci/pci-msi.txt):
+		 * msi-parent would leave the ITS's one cell unfilled.
+		 */
+		const fdt32_t map[] = { cpu_to_fdt32(0), cpu_to_fdt32(host->msi_parent_phandle),
+					cpu_to_fdt32(0), cpu_to_fdt32(0x10000) };
+
+		ret = fdt_setprop(fdt, node, "msi-map", map, sizeof(map));
+	} else if (!ret && host->msi_parent_phandle) {
 		ret = fdt_setprop_u32(fdt, node, "msi-parent", host->msi_parent_phandle);
+	}
 	ret = fdt_errno(ret);
 	ret = ret ?: fdt_set_reg(fdt, node, reg, 1);
 	ret = ret ?: pci_fdt_ranges(host, fdt, node);

@@ -197,7 +197,12 @@ struct pci_host {
 	unsigned intx_spi[PCI_NR_INTX];
 	/* Optional 64-bit prefetchable window; size 0 for none. */
 	uint64_t mmio64_base, mmio64_size;
-	uint32_t msi_parent_phandle; /* MSI controller (GIC ITS), 0 for none */
+	uint32_t msi_parent_phandle; /* MSI controller (GIC ITS, GICv2m), 0 for none */
+	/*
+	 * The MSI controller tells writers apart by a device ID cell (the ITS:
+	 * #msi-cells = <1>): described with msi-map, requester ID = device ID.
+	 */
+	bool msi_devid;
 	/* Statistics. */
 	uint64_t cfg_reads, cfg_writes;
 	uint64_t cfg_absent; /* of those, accesses to nothing (absent or crossing 4 KiB) */
@@ -241,8 +246,8 @@ int pci_host_add_dev(struct pci_host *host, struct pci_dev *dev);
  * Adds the host bridge's node to the device tree: reg covers bus 0's 1 MiB
  * of ECAM, ranges the I/O and 32-bit windows of layout.h plus the 64-bit
  * one if set, an interrupt-map for each populated slot and pin, and
- * msi-parent if set. The interrupt controller's node must already be in the
- * blob (its #address-cells shapes interrupt-map). Returns -errno.
+ * msi-parent (msi-map with msi_devid) if set. The interrupt controller's node must already be in
+ * the blob (its #address-cells shapes interrupt-map). Returns -errno.
  */
 int pci_host_fdt_node(const struct pci_host *host, const struct fdt_ctx *ctx);
 

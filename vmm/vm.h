@@ -47,6 +47,15 @@ struct vm {
 	uint64_t entry; /* boot vCPU's first PC */
 
 	struct uart *uart;
+	/*
+	 * Where console input goes (the UART's FIFO or hvc0's receive queue):
+	 * takes what it can, returns how many bytes; the loop offers the rest
+	 * again later.
+	 */
+	size_t (*console_input)(void *ctx, const uint8_t *buf, size_t n);
+	void *console_ctx;
+	/* The kernel command line the guest gets (-p, plus what the devices need). */
+	const char *cmdline;
 
 	/* Stopping: the first request wins; the main loop waits on stop_fd. */
 	pthread_mutex_t stop_lock;

@@ -50,13 +50,14 @@ blk-write)
 	echo "L2: pattern written"
 	;;
 blk-ext4)
-	mke2fs -q -F -t ext4 /dev/vda || exit 1
+	# Full paths: busybox's shell runs its own applets of the same names first.
+	/sbin/mke2fs -q -F -t ext4 /dev/vda || exit 1
 	mount -t ext4 /dev/vda /mnt || exit 1
 	for i in 1 2 3 4 5 6 7 8; do
 		yes "file $i" | head -c 1048576 >/mnt/f$i || exit 1
 	done
 	umount /mnt || exit 1
-	e2fsck -f -n /dev/vda || { echo "L2: fsck found errors"; exit 1; }
+	/sbin/e2fsck -f -n /dev/vda || { echo "L2: fsck found errors"; exit 1; }
 	mount -t ext4 -o ro /dev/vda /mnt || exit 1
 	for i in 1 2 3 4 5 6 7 8; do
 		[ "$(yes "file $i" | head -c 1048576 | md5sum)" = "$(md5sum </mnt/f$i)" ] ||

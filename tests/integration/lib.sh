@@ -53,3 +53,14 @@ expect_in() {
 figure() {
 	echo "figure: $1 = $2"
 }
+
+# pattern BYTES: the test pattern l2-body.sh's blk-write mode writes.
+pattern() {
+	yes armlet-pattern-0123456789abcdef | head -c "$1"
+}
+
+# stat_of FILE DEVICE KEY: the number KEY has in DEVICE's block of the
+# --stats JSON in FILE (one member per line), or nothing.
+stat_of() {
+	sed -n "/\"$2\": {/,/}/p" "$1" | sed -n "s/^ *\"$3\": \([0-9]*\),\{0,1\}$/\1/p" | head -n 1
+}

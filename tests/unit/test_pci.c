@@ -972,6 +972,7 @@ START_TEST(test_fdt_msi_and_mmio64)
 	node = pcie_node(blob);
 	ck_assert_uint_eq(fdt32_to_cpu(*prop(blob, node, "msi-parent", &n)), FDT_PHANDLE_ITS);
 	ck_assert_int_eq(n, 1);
+	ck_assert_ptr_null(fdt_getprop(blob, node, "msi-map", NULL));
 	r = prop(blob, node, "ranges", &n);
 	ck_assert_int_eq(n, 3 * 7);
 	for (unsigned i = 0; i < 7; i++)
@@ -1192,6 +1193,30 @@ START_TEST(test_window_hostile_bars)
 }
 END_TEST
 
+/* An ITS wants a device ID cell: msi-map from requester IDs, no msi-parent. */
+START_TEST(test_fdt_msi_map)
+{
+	static const uint32_t want[] = { 0, FDT_PHANDLE_ITS, 0, 0x10000 };
+	uint8_t *blob = malloc(BLOB_SIZE);
+	const fdt32_t *m;
+	int node, n;
+
+	ck_assert_ptr_nonnull(blob);
+	fdt_vm_setup();
+	fdt_host_setup(1, FDT_PHANDLE_ITS);
+	host.msi_devid = true;
+	ck_assert_int_eq(fdt_build_pci(blob, BLOB_SIZE), 0);
+	node = pcie_node(blob);
+	ck_assert_ptr_null(fdt_getprop(blob, node, "msi-parent", NULL));
+	m = prop(blob, node, "msi-map", &n);
+	ck_assert_int_eq(n, 4);
+	for (unsigned i = 0; i < 4; i++)
+		ck_assert_uint_eq(fdt32_to_cpu(m[i]), want[i]);
+	free(blob);
+	vm_destroy(&fdt_vm);
+}
+END_TEST
+
 Suite *pci_suite(void)
 {
 	Suite *s = suite_create("pci");
@@ -1238,6 +1263,7 @@ Suite *pci_suite(void)
 	tcase_add_test(fdt, test_fdt_node);
 	tcase_add_test(fdt, test_fdt_interrupt_map);
 	tcase_add_test(fdt, test_fdt_msi_and_mmio64);
+	tcase_add_test(fdt, test_fdt_msi_map);
 	tcase_add_test(fdt, test_fdt_no_devices);
 	tcase_add_test(fdt, test_fdt_intc_without_address_cells);
 	tcase_add_test(fdt, test_fdt_short_blob);

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The in-kernel vGICv3 with an ITS (Documentation/virt/kvm/devices/
+ * arm-vgic-its.rst): the vGICv3 of vgic_v3.c plus a KVM_DEV_TYPE_ARM_VGIC_ITS
+ * device, so PCI devices can raise MSIs. An MSI is a write of the event ID
+ * to GITS_TRANSLATER tagged with the writer's device ID; KVM's ITS maps the
+ * pair to an LPI through tables the guest keeps in its own RAM. armlet
+ * delivers them with KVM_SIGNAL_MSI or an irqfd on an MSI route (fastpath).
+ */
+#include <errno.h>
+#include <linux/kvm.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../fdt/fdt.h"
+#include "../vmm/kvm.h"
+#include "../vmm/layout.h"
+#include "../vmm/vm.h"
+#include "gic.h"
+#include "irqchip.h"
+
+/* vm->irqchip_priv: the vGICv3 itself is vm->irqchip_fd. */
+struct vgic_its {
+	int fd; /* the ITS device, -1 until created */
+};
+
+static int vgic_its_probe(struct vm *vm, char *reason, size_t len)
+{
+	return vgic_v3_probe(vm, reason, len)
+		   ?: vgic_probe_device(vm, KVM_DEV_TYPE_ARM_VGIC_ITS, "vgic-its", reason, len);
+}
+
+static int vgic_its_create(struct vm *vm)
+{
+	uint64_t base = layout_base(LAYOUT_GIC_ITS);
+	struct vgic_its *its;
+	int ret = vgic_v3_create(vm);
+
+	if (ret)
+		return ret;
+	its = malloc(sizeof(*its));
+	if (!its)
+		return -ENOMEM;
+	its->fd = -1;
+	vm->irqchip_priv = its;
+	/*
+	 * Creating the ITS is what makes KVM report KVM_CAP_MSI_DEVID on the
+	 * VM fd (vgic_its_create() sets msis_require_devid), so the fast path
+	 * probes its capabilities after this.
+	 */
+	ret = kvm_create_device(vm, KVM_DEV_TYPE_ARM_VGIC_ITS, 0);
+	if (ret < 0)
+		return ret;
+	its->fd = ret;
+	/* 64 KiB aligned, 128 KiB: the control frame, then GITS_TRANSLATER's. */
+	return kvm_set_attr(its->fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_ITS_ADDR_TYPE, &base);
+}
+
+static int vgic_its_finalize(struct vm *vm)
+{
+	struct vgic_its *its = vm->irqchip_priv;
+	int ret = vgic_v3_finalize(vm);
+
+	if (ret)
+		return ret;
+	/*
+	 * The ITS's CTRL_INIT comes after its address and after the vGIC's
+	 * own, as QEMU does it. The first ITS kernels (4.8) marked the ITS
+	 * initialised here and refused address writes after it; current ones
+	 * accept it and do nothing (vgic_its_ctrl()).
+	 */
+	return kvm_set_attr(its->fd, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);
+}
+
+static void vgic_its_destroy(struct vm *vm)
+{
+	struct vgic_its *its = vm->irqchip_priv;
+
+	if (its && its->fd >= 0)
+		close(its->fd);
+	free(its);
+	vm->irqchip_priv = NULL;
+	vgic_v3_destroy(vm);
+}
+
+const struct irqchip_ops vgic_its_ops = {
+	.name = "gicv3-its",
+	.msi_phandle = FDT_PHANDLE_ITS,
+	.msi_devid = true,
+	.probe = vgic_its_probe,
+	.create = vgic_its_create,
+	.vcpu_init = vgic_v3_vcpu_init,
+	.finalize = vgic_its_finalize,
+	.set_line = vgic_v3_set_line,
+	.fdt_node = gicv3_its_fdt_node,
+	.fdt_spi_cells = gic_fdt_spi_cells,
+	.fdt_ppi_cells = gic_fdt_ppi_cells,
+	.destroy = vgic_its_destroy,
+};

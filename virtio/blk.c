@@ -1,0 +1,757 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio-blk (virtio 1.2 §5.2): the device half. Parses -d/--disk, opens the
+ * image (blk_image_open() in blk_sync.c), picks the backend, fills the
+ * configuration space, and serves each enabled queue from its own I/O
+ * thread, which checks every request a hostile guest can build and hands
+ * reads, writes and flushes to the backend (blk_backend.h).
+ */
+#include <endian.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "../vmm/log.h"
+#include "blk.h"
+#include "blk_backend.h"
+
+_Static_assert(offsetof(struct virtio_blk_config, geometry) == 16, "virtio 1.2 §5.2.4");
+_Static_assert(offsetof(struct virtio_blk_config, blk_size) == 20, "virtio 1.2 §5.2.4");
+_Static_assert(offsetof(struct virtio_blk_config, topology.opt_io_size) == 28, "§5.2.4");
+_Static_assert(offsetof(struct virtio_blk_config, writeback) == 32, "virtio 1.2 §5.2.4");
+_Static_assert(offsetof(struct virtio_blk_config, num_queues) == 34, "virtio 1.2 §5.2.4");
+_Static_assert(offsetof(struct virtio_blk_config, max_discard_sectors) == 36, "§5.2.4");
+_Static_assert(offsetof(struct virtio_blk_config, write_zeroes_may_unmap) == 56, "§5.2.4");
+_Static_assert(offsetof(struct virtio_blk_config, max_secure_erase_sectors) == 60, "§5.2.4");
+_Static_assert(offsetof(struct virtio_blk_config, zoned) == 72, "virtio 1.2 §5.2.4");
+_Static_assert(sizeof(struct virtio_blk_config) == 96, "virtio 1.2 §5.2.4");
+_Static_assert(sizeof(struct virtio_blk_outhdr) == 16, "virtio 1.2 §5.2.6");
+_Static_assert(sizeof(struct virtio_blk_discard_write_zeroes) == 16, "virtio 1.2 §5.2.6");
+_Static_assert(BLK_SEG_MAX + 2 <= VIRTQ_CHAIN_MAX, "seg_max must leave room for header, status");
+
+#define BLK_PENDING	-1	   /* a request handed to the backend: no status yet */
+#define BLK_BOUNCE_SIZE (1u << 20) /* O_DIRECT bounce buffer per queue */
+#define BLK_HDR		sizeof(struct virtio_blk_outhdr)
+
+/* One request in flight; indexed by its chain's head, unique while in flight. */
+struct blk_req {
+	uint32_t type;
+	uint16_t head;
+	uint8_t *status; /* the last writable byte of the chain (virtio 1.2 §5.2.6) */
+	uint64_t off;	 /* image offset of what is still to transfer */
+	uint32_t left;	 /* bytes still to transfer */
+	uint32_t done;	 /* bytes transferred so far */
+	unsigned iovcnt;
+	struct iovec *iov; /* the rest of the data, advanced over short transfers */
+};
+
+struct blk_queue {
+	struct blk *blk;
+	unsigned index;
+	struct blk_bq *bq;
+	int stop_fd;
+	pthread_t thread;
+	bool running; /* a thread runs: set and cleared by activate()/reset() */
+	/* The thread's own, reset before it starts. */
+	struct virtq *vq;
+	bool stopping;	       /* reset() is waiting: abandon completions */
+	bool broken;	       /* the ring is malformed: serve nothing more */
+	unsigned inflight;     /* backend operations submitted, not reaped */
+	struct blk_req *flush; /* a FLUSH waiting for inflight to drain */
+	void *bounce;	       /* BLK_BOUNCE_SIZE, aligned for O_DIRECT; on first use */
+	struct blk_req reqs[BLK_QUEUE_SIZE];
+	struct iovec iov[BLK_QUEUE_SIZE][BLK_SEG_MAX];
+	struct virtq_chain chain;
+};
+
+static const char *const blk_io_names[] = {
+	[BLK_IO_AUTO] = "auto",
+	[BLK_IO_URING] = "uring",
+	[BLK_IO_AIO] = "aio",
+	[BLK_IO_SYNC] = "sync",
+};
+
+static const struct blk_backend_ops *const blk_backends[] = {
+	[BLK_IO_URING] = &blk_uring_ops,
+	[BLK_IO_AIO] = &blk_aio_ops,
+	[BLK_IO_SYNC] = &blk_sync_ops,
+};
+
+/* --- -d PATH[,ro][,direct][,io=...] ------------------------------------------- */
+
+static int blk_spec_option(struct blk_spec *s, const char *opt, size_t n, bool *io_set,
+			   const char *arg, char *err, size_t len)
+{
+	if (n == 2 && !memcmp(opt, "ro", 2)) {
+		s->ro = true;
+	} else if (n == 6 && !memcmp(opt, "direct", 6)) {
+		s->direct = true;
+	} else if (n >= 3 && !memcmp(opt, "io=", 3)) {
+		if (*io_set)
+			return err_set(err, len, -EINVAL, "disk '%s': io= given twice", arg);
+		*io_set = true;
+		for (enum blk_io io = BLK_IO_URING; io <= BLK_IO_SYNC; io++) {
+			if (strlen(blk_io_names[io]) == n - 3 &&
+			    !memcmp(opt + 3, blk_io_names[io], n - 3)) {
+				s->io = io;
+				return 0;
+			}
+		}
+		return err_set(err, len, -EINVAL, "disk '%s': unknown io=%.*s (uring, aio or sync)",
+			       arg, (int)(n - 3), opt + 3);
+	} else {
+		return err_set(err, len, -EINVAL,
+			       "disk '%s': unknown option '%.*s' (ro, direct, io=uring|aio|sync; a "
+			       "path cannot contain ',')",
+			       arg, (int)n, opt);
+	}
+	return 0;
+}
+
+int blk_spec_parse(const char *arg, struct blk_spec *out, char *err, size_t len)
+{
+	const char *comma = strchr(arg, ',');
+	size_t n = comma ? (size_t)(comma - arg) : strlen(arg);
+	bool io_set = false;
+
+	memset(out, 0, sizeof(*out));
+	if (n == 0)
+		return err_set(err, len, -EINVAL, "disk '%s': empty path", arg);
+	if (n >= sizeof(out->path))
+		return err_set(err, len, -EINVAL, "disk path too long (%zu bytes)", n);
+	memcpy(out->path, arg, n);
+	while (comma) {
+		const char *opt = comma + 1;
+		int ret;
+
+		comma = strchr(opt, ',');
+		n = comma ? (size_t)(comma - opt) : strlen(opt);
+		ret = blk_spec_option(out, opt, n, &io_set, arg, err, len);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* --- queues ---------------------------------------------------------------------- */
+
+static void blk_queue_free(struct blk_queue *q)
+{
+	if (!q)
+		return;
+	if (q->bq)
+		q->blk->backend->queue_destroy(q->bq);
+	if (q->stop_fd >= 0)
+		close(q->stop_fd);
+	free(q->bounce);
+	free(q);
+}
+
+static void blk_queues_free(struct blk *blk)
+{
+	for (unsigned i = 0; i < VIRTIO_MAX_QUEUES; i++) {
+		blk_queue_free(blk->queues[i]);
+		blk->queues[i] = NULL;
+	}
+}
+
+/* Allocates every queue on ops; the backend's queue_create() is its probe. */
+static int blk_queues_alloc(struct blk *blk, const struct blk_backend_ops *ops, unsigned nr,
+			    char *err, size_t len)
+{
+	blk->backend = ops;
+	for (unsigned i = 0; i < nr; i++) {
+		/* About 1 MiB, mostly iovecs: calloc maps it untouched. */
+		struct blk_queue *q = calloc(1, sizeof(*q));
+		int ret;
+
+		if (!q)
+			return err_set(err, len, -ENOMEM, "out of memory");
+		blk->queues[i] = q;
+		q->blk = blk;
+		q->index = i;
+		q->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (q->stop_fd < 0)
+			return err_set(err, len, -errno, "eventfd: %s", strerror(errno));
+		ret = ops->queue_create(blk->fd, BLK_QUEUE_SIZE, &q->bq, err, len);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* io=auto tries each backend in turn and says why it fell back (the sync one cannot fail). */
+static int blk_backend_pick(struct blk *blk, enum blk_io io, unsigned nr, char *err, size_t len)
+{
+	enum blk_io first = io == BLK_IO_AUTO ? BLK_IO_URING : io;
+	enum blk_io last = io == BLK_IO_AUTO ? BLK_IO_SYNC : io;
+	char why[256];
+	int ret = 0;
+
+	for (enum blk_io i = first; i <= last; i++) {
+		ret = blk_queues_alloc(blk, blk_backends[i], nr, why, sizeof(why));
+		if (ret == 0)
+			return 0;
+		blk_queues_free(blk);
+		if (i < last)
+			log_warn("%s: io=%s unavailable (%s); falling back to io=%s", blk->name,
+				 blk_io_names[i], why, blk_io_names[i + 1]);
+	}
+	return err_set(err, len, ret, "disk %s: io=%s: %s%s", blk->path, blk_io_names[last], why,
+		       io == BLK_IO_AUTO ? "" : " (leave io= out to fall back to another backend)");
+}
+
+/* --- requests -------------------------------------------------------------------- */
+
+static bool blk_range_ok(const struct blk *blk, uint64_t sector, uint64_t nr_sectors)
+{
+	return sector <= blk->capacity && nr_sectors <= blk->capacity - sector;
+}
+
+/*
+ * Points iov at len bytes of segments [from, to) of c, skip bytes in. Returns
+ * how many iovecs that took, or -E2BIG beyond BLK_SEG_MAX (the seg_max the
+ * driver was told, virtio 1.2 §5.2.4).
+ */
+static int blk_iov_fill(const struct virtq_chain *c, unsigned from, unsigned to, size_t skip,
+			size_t len, struct iovec *iov)
+{
+	unsigned n = 0;
+
+	for (unsigned i = from; i < to && len; i++) {
+		size_t take;
+
+		if (skip >= c->seg[i].len) {
+			skip -= c->seg[i].len;
+			continue;
+		}
+		if (n == BLK_SEG_MAX)
+			return -E2BIG;
+		take = c->seg[i].len - skip < len ? c->seg[i].len - skip : len;
+		iov[n].iov_base = (uint8_t *)c->seg[i].hva + skip;
+		iov[n].iov_len = take;
+		n++;
+		len -= take;
+		skip = 0;
+	}
+	return (int)n;
+}
+
+/* Drops the first n bytes of *iov (a short transfer), in place. */
+static void blk_iov_advance(struct iovec **iov, unsigned *cnt, size_t n)
+{
+	while (*cnt && n >= (*iov)->iov_len) {
+		n -= (*iov)->iov_len;
+		(*iov)++;
+		(*cnt)--;
+	}
+	if (*cnt && n) {
+		(*iov)->iov_base = (uint8_t *)(*iov)->iov_base + n;
+		(*iov)->iov_len -= n;
+	}
+}
+
+static bool blk_iov_aligned(const struct iovec *iov, unsigned cnt, uint32_t align)
+{
+	for (unsigned i = 0; i < cnt; i++)
+		if (((uintptr_t)iov[i].iov_base | iov[i].iov_len) & (align - 1))
+			return false;
+	return true;
+}
+
+/*
+ * O_DIRECT with guest buffers it cannot take: through the queue's aligned
+ * bounce buffer, synchronously in the queue thread. Rare (Linux aligns its
+ * buffers to blk_size), so simplicity beats speed here.
+ */
+static int blk_req_bounce(struct blk_queue *q, struct blk_req *req, bool write)
+{
+	const struct blk *blk = q->blk;
+	int64_t res;
+
+	if (!q->bounce)
+		q->bounce =
+		    aligned_alloc(blk->blk_size > 4096 ? blk->blk_size : 4096, BLK_BOUNCE_SIZE);
+	if (!q->bounce)
+		return VIRTIO_BLK_S_IOERR;
+	res = blk_file_bounce(blk->fd, write, req->iov, req->iovcnt, req->off, req->left, q->bounce,
+			      BLK_BOUNCE_SIZE);
+	if (res > 0)
+		req->done = (uint32_t)res;
+	return res == req->left ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
+}
+
+static int blk_req_submit(struct blk_queue *q, struct blk_req *req)
+{
+	bool write = req->type == VIRTIO_BLK_T_OUT;
+
+	if (q->blk->backend->submit_rw(q->bq, write, req->iov, req->iovcnt, req->off, req))
+		return VIRTIO_BLK_S_IOERR;
+	q->inflight++;
+	return BLK_PENDING;
+}
+
+static int blk_req_rw(struct blk_queue *q, struct blk_req *req, const struct virtq_chain *c,
+		      uint64_t sector)
+{
+	const struct blk *blk = q->blk;
+	bool write = req->type == VIRTIO_BLK_T_OUT;
+	/* OUT: readable data after the header; IN: writable data before the status. */
+	uint32_t len = write ? c->read_len - BLK_HDR : c->write_len - 1;
+	int n;
+
+	/* virtio 1.2 §5.2.6.2: IOERR, and not a byte written. The fd is O_RDONLY anyway. */
+	if (write && blk->ro)
+		return VIRTIO_BLK_S_IOERR;
+	if (len % BLK_SECTOR_SIZE || !blk_range_ok(blk, sector, len / BLK_SECTOR_SIZE))
+		return VIRTIO_BLK_S_IOERR;
+	if (len == 0)
+		return VIRTIO_BLK_S_OK;
+	if (write)
+		n = blk_iov_fill(c, 0, c->nr_read_segs, BLK_HDR, len, q->iov[req->head]);
+	else
+		n = blk_iov_fill(c, c->nr_read_segs, c->nr_segs, 0, len, q->iov[req->head]);
+	if (n < 0)
+		return VIRTIO_BLK_S_IOERR;
+	req->iov = q->iov[req->head];
+	req->iovcnt = (unsigned)n;
+	req->off = sector * BLK_SECTOR_SIZE;
+	req->left = len;
+	if (blk->direct) {
+		/* The guest was told blk_size (§5.2.5); a request ignoring it cannot be done. */
+		if ((req->off | len) & (blk->blk_size - 1))
+			return VIRTIO_BLK_S_IOERR;
+		if (!blk_iov_aligned(req->iov, req->iovcnt, blk->blk_size))
+			return blk_req_bounce(q, req, write);
+	}
+	return blk_req_submit(q, req);
+}
+
+static int blk_flush_submit(struct blk_queue *q, struct blk_req *req)
+{
+	if (q->blk->backend->submit_flush(q->bq, req))
+		return VIRTIO_BLK_S_IOERR;
+	q->inflight++;
+	return BLK_PENDING;
+}
+
+/*
+ * A flush covers the writes completed before it (virtio 1.2 §5.2.6.2), so the
+ * writes this queue still has in flight must complete first: park it until
+ * they have (blk_queue_run() submits it then).
+ */
+static int blk_req_flush(struct blk_queue *q, struct blk_req *req)
+{
+	if (q->blk->ro)
+		return VIRTIO_BLK_S_OK; /* nothing was ever written */
+	if (q->inflight) {
+		q->flush = req;
+		return BLK_PENDING;
+	}
+	return blk_flush_submit(q, req);
+}
+
+static int blk_req_get_id(struct blk_queue *q, struct blk_req *req, const struct virtq_chain *c)
+{
+	uint32_t n =
+	    c->write_len - 1 < VIRTIO_BLK_ID_BYTES ? c->write_len - 1 : VIRTIO_BLK_ID_BYTES;
+
+	req->done = (uint32_t)virtq_chain_write(c, 0, q->blk->serial, n);
+	return VIRTIO_BLK_S_OK;
+}
+
+/* DISCARD and WRITE_ZEROES: one segment (max_*_seg is 1), done synchronously. */
+static int blk_req_dwz(struct blk_queue *q, struct blk_req *req, const struct virtq_chain *c)
+{
+	const struct blk *blk = q->blk;
+	bool discard = req->type == VIRTIO_BLK_T_DISCARD;
+	struct virtio_blk_discard_write_zeroes seg;
+	uint64_t sector, nr;
+	uint32_t flags;
+	int ret;
+
+	if (blk->ro)
+		return VIRTIO_BLK_S_IOERR;
+	if (c->read_len - BLK_HDR != sizeof(seg))
+		return VIRTIO_BLK_S_IOERR;
+	virtq_chain_read(c, BLK_HDR, &seg, sizeof(seg));
+	sector = le64toh(seg.sector);
+	nr = le32toh(seg.num_sectors);
+	flags = le32toh(seg.flags);
+	/* virtio 1.2 §5.2.6.2: unknown flags, or unmap on a discard, are UNSUPP. */
+	if (flags & ~VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP ||
+	    (discard && flags & VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP))
+		return VIRTIO_BLK_S_UNSUPP;
+	if (nr > BLK_DISCARD_MAX || !blk_range_ok(blk, sector, nr))
+		return VIRTIO_BLK_S_IOERR;
+	if (nr == 0)
+		return VIRTIO_BLK_S_OK;
+	if (discard)
+		ret = blk_file_discard(blk->fd, blk->bdev, sector * BLK_SECTOR_SIZE,
+				       nr * BLK_SECTOR_SIZE);
+	else
+		ret = blk_file_write_zeroes(
+		    blk->fd, blk->bdev, sector * BLK_SECTOR_SIZE, nr * BLK_SECTOR_SIZE,
+		    flags & VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP, blk->direct ? blk->blk_size : 1);
+	if (ret)
+		log_debug("%s: %s of %llu sectors at %llu: %s", blk->name,
+			  discard ? "discard" : "write zeroes", (unsigned long long)nr,
+			  (unsigned long long)sector, strerror(-ret));
+	if (ret == -EOPNOTSUPP && discard)
+		return VIRTIO_BLK_S_UNSUPP;
+	return ret ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
+}
+
+/* Writes the status, gives the chain back, counts. */
+static void blk_req_complete(struct blk_queue *q, struct blk_req *req, int status)
+{
+	struct virtio_dev *dev = &q->blk->vdev;
+	bool to_guest = req->type == VIRTIO_BLK_T_IN || req->type == VIRTIO_BLK_T_GET_ID;
+
+	*req->status = (uint8_t)status;
+	/* used.len: the data the device wrote, then the status byte. */
+	virtq_push(q->vq, req->head, to_guest ? req->done + 1 : 1);
+	virtio_stat_add(&dev->stats.requests, 1);
+	if (to_guest)
+		virtio_stat_add(&dev->stats.bytes_written, req->done);
+	else if (req->type == VIRTIO_BLK_T_OUT)
+		virtio_stat_add(&dev->stats.bytes_read, req->done);
+	if (status != VIRTIO_BLK_S_OK)
+		virtio_stat_add(&dev->stats.errors, 1);
+}
+
+static void blk_req_start(struct blk_queue *q, const struct virtq_chain *c)
+{
+	struct blk_req *req = &q->reqs[c->head];
+	const struct virtq_seg *last;
+	struct virtio_blk_outhdr hdr;
+	uint64_t sector;
+	int status;
+
+	/* Without a header or a status byte there is nothing to say even an error with. */
+	if (c->read_len < BLK_HDR || c->write_len < 1) {
+		log_debug("%s: queue %u: request without header or status byte", q->blk->name,
+			  q->index);
+		virtq_push(q->vq, c->head, 0);
+		virtio_stat_add(&q->blk->vdev.stats.requests, 1);
+		virtio_stat_add(&q->blk->vdev.stats.errors, 1);
+		return;
+	}
+	virtq_chain_read(c, 0, &hdr, sizeof(hdr));
+	last = &c->seg[c->nr_segs - 1]; /* writable, as write_len > 0 */
+	memset(req, 0, sizeof(*req));
+	req->head = c->head;
+	req->type = le32toh(hdr.type);
+	req->status = (uint8_t *)last->hva + last->len - 1;
+	sector = le64toh(hdr.sector);
+	switch (req->type) {
+	case VIRTIO_BLK_T_IN:
+	case VIRTIO_BLK_T_OUT: status = blk_req_rw(q, req, c, sector); break;
+	case VIRTIO_BLK_T_FLUSH: status = blk_req_flush(q, req); break;
+	case VIRTIO_BLK_T_GET_ID: status = blk_req_get_id(q, req, c); break;
+	case VIRTIO_BLK_T_DISCARD:
+	case VIRTIO_BLK_T_WRITE_ZEROES: status = blk_req_dwz(q, req, c); break;
+	default: status = VIRTIO_BLK_S_UNSUPP; break;
+	}
+	if (status != BLK_PENDING)
+		blk_req_complete(q, req, status);
+}
+
+/* blk_done_fn: a backend operation finished. */
+static void blk_req_done(void *opaque, void *token, int64_t res)
+{
+	struct blk_queue *q = opaque;
+	struct blk_req *req = token;
+
+	q->inflight--;
+	if (q->stopping)
+		return; /* reset() only waits for the I/O: nothing goes back to the driver */
+	if (req->type == VIRTIO_BLK_T_FLUSH) {
+		blk_req_complete(q, req, res < 0 ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK);
+		return;
+	}
+	/* 0 bytes: end of file, i.e. the image shrank under us. */
+	if (res <= 0 || (uint64_t)res > req->left) {
+		log_debug("%s: queue %u: %s at %llu: %s", q->blk->name, q->index,
+			  req->type == VIRTIO_BLK_T_OUT ? "write" : "read",
+			  (unsigned long long)req->off, res < 0 ? strerror((int)-res) : "short");
+		blk_req_complete(q, req, VIRTIO_BLK_S_IOERR);
+		return;
+	}
+	req->done += (uint32_t)res;
+	req->left -= (uint32_t)res;
+	req->off += (uint64_t)res;
+	if (req->left == 0) {
+		blk_req_complete(q, req, VIRTIO_BLK_S_OK);
+		return;
+	}
+	/* A short transfer: the rest goes out at the next commit. */
+	blk_iov_advance(&req->iov, &req->iovcnt, (size_t)res);
+	if (blk_req_submit(q, req) != BLK_PENDING)
+		blk_req_complete(q, req, VIRTIO_BLK_S_IOERR);
+}
+
+/* --- the queue thread ---------------------------------------------------------- */
+
+/* Pops and starts requests until the ring is empty (virtqueue.h's loop) or a flush parks. */
+static bool blk_queue_pop_all(struct blk_queue *q)
+{
+	bool popped = false;
+	int ret;
+
+	do {
+		virtq_notify_disable(q->vq);
+		while ((ret = virtq_pop(q->vq, &q->chain)) > 0) {
+			blk_req_start(q, &q->chain);
+			popped = true;
+			if (q->flush)
+				return true; /* kicks stay off: we come back without one */
+		}
+		if (ret < 0) {
+			log_warn("%s: queue %u: malformed ring (%s); the device needs a reset",
+				 q->blk->name, q->index, strerror(-ret));
+			q->broken = true;
+			virtio_dev_needs_reset(&q->blk->vdev);
+			return popped;
+		}
+	} while (virtq_notify_enable(q->vq));
+	return popped;
+}
+
+/* Serves the queue until nothing can move without waiting; one interrupt for it all. */
+static void blk_queue_run(struct blk_queue *q)
+{
+	const struct blk_backend_ops *ops = q->blk->backend;
+	uint16_t old_used = q->vq->used_idx;
+	bool progress;
+
+	do {
+		progress = false;
+		if (q->flush && !q->inflight) {
+			struct blk_req *req = q->flush;
+			int status;
+
+			q->flush = NULL;
+			status = blk_flush_submit(q, req);
+			if (status != BLK_PENDING)
+				blk_req_complete(q, req, status);
+			progress = true;
+		}
+		if (!q->flush && !q->broken)
+			progress |= blk_queue_pop_all(q);
+		ops->commit(q->bq);
+		progress |= ops->reap(q->bq, false, blk_req_done, q) > 0;
+	} while (progress);
+	virtio_queue_interrupt(&q->blk->vdev, q->index, old_used);
+}
+
+/* Sleeps until a kick, a completion or a stop; true on stop. */
+static bool blk_queue_wait(struct blk_queue *q)
+{
+	struct virtio_dev *dev = &q->blk->vdev;
+	struct pollfd pfd[3] = {
+		{ .fd = q->stop_fd, .events = POLLIN },
+		{ .fd = dev->queues[q->index].kick_fd, .events = POLLIN },
+		{ .fd = q->blk->backend->completion_fd(q->bq), .events = POLLIN },
+	};
+
+	/* Negative fds are ignored by poll(). */
+	if (poll(pfd, 3, -1) < 0)
+		return false;
+	if (pfd[0].revents)
+		return true;
+	if (pfd[1].revents)
+		virtio_queue_kick_read(dev, q->index);
+	return false;
+}
+
+static void *blk_queue_thread(void *arg)
+{
+	struct blk_queue *q = arg;
+
+	do
+		blk_queue_run(q);
+	while (!blk_queue_wait(q));
+	/* The kernel may still be writing into guest RAM: wait for all of it. */
+	q->stopping = true;
+	while (q->inflight)
+		q->blk->backend->reap(q->bq, true, blk_req_done, q);
+	return NULL;
+}
+
+/* --- virtio_dev_ops ------------------------------------------------------------ */
+
+static int blk_queue_start(struct blk_queue *q)
+{
+	struct virtio_queue *vq = &q->blk->vdev.queues[q->index];
+	char name[16];
+	int ret;
+
+	if (vq->vq.num > BLK_QUEUE_SIZE)
+		return -EINVAL; /* the transport lets the driver go past size_max */
+	q->vq = &vq->vq;
+	q->stopping = q->broken = false;
+	q->inflight = 0;
+	q->flush = NULL;
+	ret = pthread_create(&q->thread, NULL, blk_queue_thread, q);
+	if (ret)
+		return -ret;
+	/* "blk0-q3": thread names are 15 characters at most. */
+	snprintf(name, sizeof(name), "%.8s-q%u", q->blk->name + strlen("virtio-"), q->index);
+	pthread_setname_np(q->thread, name);
+	q->running = true;
+	return 0;
+}
+
+static void blk_reset(struct virtio_dev *dev)
+{
+	struct blk *blk = dev->priv;
+
+	/* Stop them all first, then wait: their in-flight I/O drains in parallel. */
+	for (unsigned i = 0; i < dev->nr_queues; i++)
+		if (blk->queues[i]->running)
+			eventfd_write(blk->queues[i]->stop_fd, 1);
+	for (unsigned i = 0; i < dev->nr_queues; i++) {
+		struct blk_queue *q = blk->queues[i];
+		eventfd_t v;
+
+		if (!q->running)
+			continue;
+		pthread_join(q->thread, NULL);
+		eventfd_read(q->stop_fd, &v);
+		q->running = false;
+	}
+}
+
+static int blk_activate(struct virtio_dev *dev)
+{
+	struct blk *blk = dev->priv;
+	sigset_t all, old;
+	int ret = 0;
+
+	/* The I/O threads take no signals: those are for the VMM's own threads. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (unsigned i = 0; i < dev->nr_queues && !ret; i++)
+		if (dev->queues[i].enabled)
+			ret = blk_queue_start(blk->queues[i]);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret) {
+		log_error("%s: cannot start the queue threads: %s", blk->name, strerror(-ret));
+		blk_reset(dev);
+	}
+	return ret;
+}
+
+static void blk_destroy(struct virtio_dev *dev)
+{
+	struct blk *blk = dev->priv;
+
+	blk_reset(dev); /* a no-op after the transport's own reset */
+	blk_queues_free(blk);
+	if (blk->fd >= 0)
+		close(blk->fd);
+	blk->fd = -1;
+}
+
+static const struct virtio_dev_ops blk_dev_ops = {
+	.activate = blk_activate,
+	.reset = blk_reset,
+	.destroy = blk_destroy,
+};
+
+/* --- init ------------------------------------------------------------------------ */
+
+static void blk_config_fill(struct blk *blk, unsigned nr_queues)
+{
+	struct virtio_blk_config *c = &blk->config;
+	uint32_t align = blk->blk_size / BLK_SECTOR_SIZE;
+
+	memset(c, 0, sizeof(*c));
+	c->capacity = htole64(blk->capacity);
+	c->size_max = htole32(BLK_SIZE_MAX);
+	c->seg_max = htole32(BLK_SEG_MAX);
+	c->blk_size = htole32(blk->blk_size);
+	/* Without CONFIG_WCE only informative: FLUSH alone means writeback (§5.2.5). */
+	c->writeback = 1;
+	c->num_queues = htole16((uint16_t)nr_queues);
+	c->max_discard_sectors = htole32(BLK_DISCARD_MAX);
+	c->max_discard_seg = htole32(1);
+	c->discard_sector_alignment = htole32(align);
+	c->max_write_zeroes_sectors = htole32(BLK_DISCARD_MAX);
+	c->max_write_zeroes_seg = htole32(1);
+	/* Files punch holes for unmap; BLKZEROOUT never unmaps. */
+	c->write_zeroes_may_unmap = !blk->bdev;
+}
+
+static void blk_vdev_fill(struct blk *blk, unsigned nr_queues, const struct guest_mem *mem)
+{
+	struct virtio_dev *dev = &blk->vdev;
+	uint64_t f = VIRTIO_BIT(VIRTIO_BLK_F_SIZE_MAX) | VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX) |
+		     VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) | VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) |
+		     VIRTIO_BIT(VIRTIO_BLK_F_MQ);
+
+	if (blk->ro)
+		f |= VIRTIO_BIT(VIRTIO_BLK_F_RO);
+	else
+		f |= VIRTIO_BIT(VIRTIO_BLK_F_DISCARD) | VIRTIO_BIT(VIRTIO_BLK_F_WRITE_ZEROES);
+	dev->ops = &blk_dev_ops;
+	dev->priv = blk;
+	dev->name = blk->name;
+	dev->device_id = VIRTIO_ID_BLOCK;
+	dev->host_features = f;
+	dev->mem = mem;
+	dev->config = &blk->config;
+	dev->config_size = sizeof(blk->config);
+	dev->nr_queues = nr_queues;
+	for (unsigned i = 0; i < VIRTIO_MAX_QUEUES; i++) {
+		dev->queues[i].size_max = BLK_QUEUE_SIZE;
+		dev->queues[i].kick_fd = -1;
+	}
+}
+
+int blk_init(struct blk *blk, const struct blk_spec *spec, unsigned nr_queues,
+	     const struct guest_mem *mem, unsigned index, char *err, size_t len)
+{
+	char serial[VIRTIO_BLK_ID_BYTES + 1];
+	struct blk_image image;
+	int ret;
+
+	memset(blk, 0, sizeof(*blk));
+	blk->fd = -1;
+	snprintf(blk->name, sizeof(blk->name), "virtio-blk%u", index);
+	if (nr_queues < 1 || nr_queues > VIRTIO_MAX_QUEUES)
+		return err_set(err, len, -EINVAL, "%s: %u queues (1..%d)", blk->name, nr_queues,
+			       VIRTIO_MAX_QUEUES);
+	snprintf(blk->path, sizeof(blk->path), "%s", spec->path);
+	/* NUL-padded, unterminated at 20 bytes (virtio 1.2 §5.2.6). */
+	snprintf(serial, sizeof(serial), "armlet-blk%u", index);
+	memcpy(blk->serial, serial, strlen(serial));
+	blk->ro = spec->ro;
+	blk->direct = spec->direct;
+	ret = blk_image_open(&image, spec->path, spec->ro, spec->direct, blk->name, err, len);
+	if (ret)
+		return ret;
+	blk->fd = image.fd;
+	blk->bdev = image.bdev;
+	blk->capacity = image.capacity;
+	blk->blk_size = image.blk_size;
+	ret = blk_backend_pick(blk, spec->io, nr_queues, err, len);
+	if (ret) {
+		close(blk->fd);
+		blk->fd = -1;
+		return ret;
+	}
+	blk_config_fill(blk, nr_queues);
+	blk_vdev_fill(blk, nr_queues, mem);
+	log_debug("%s: %s: %llu sectors, block size %u%s%s, io=%s, %u queues", blk->name, blk->path,
+		  (unsigned long long)blk->capacity, blk->blk_size, blk->ro ? ", ro" : "",
+		  blk->direct ? ", direct" : "", blk->backend->name, nr_queues);
+	return 0;
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The run summary of --stats: one JSON object saying how the run ended,
+ * what the VM was, and what its counters saw (per-vCPU exits, MMIO regions,
+ * devices with their kick and interrupt paths). Written after the vCPU
+ * threads are joined and the devices stopped, so every counter is final.
+ */
+#ifndef ARMLET_SUMMARY_H
+#define ARMLET_SUMMARY_H
+
+#include "board.h"
+#include "vm.h"
+
+/* Writes the summary to path ("-" for stderr). Returns 0 or -errno. */
+int summary_write(const struct vm *vm, const struct board *b, const char *path);
+
+#endif
