@@ -19,6 +19,7 @@ Suite *irqchip_suite(void);
 Suite *virtqueue_suite(void);
 Suite *pci_suite(void);
 Suite *json_suite(void);
+Suite *virtio_pci_suite(void);
 Suite *virtio_blk_suite(void);
 Suite *virtio_console_suite(void);
 Suite *virtio_rng_suite(void);
