@@ -44,6 +44,7 @@ pmu)
 	case $pmus in *armv8*) ;; *) exit 1 ;; esac
 	;;
 blk-write)
+	echo "L2: vda has $(cat /sys/block/vda/size) sectors"
 	# The same pattern tests/integration/lib.sh's pattern() makes on L1.
 	yes armlet-pattern-0123456789abcdef | head -c 4194304 >/tmp/p
 	dd if=/tmp/p of=/dev/vda bs=65536 conv=fsync 2>/dev/null || exit 1
