@@ -120,7 +120,18 @@ static int add_devices(struct run_ctx *c)
 	struct vm *vm = &c->vm;
 	int ret;
 
+	if (c->cfg.console_log) {
+		/* Opened before the devices, which copy their output into it. */
+		vm->console_log_fd = open(
+		    c->cfg.console_log, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+		if (vm->console_log_fd < 0) {
+			snprintf(c->err, ERRLEN, "cannot open %s: %s", c->cfg.console_log,
+				 strerror(errno));
+			return setup_failed("--console-log", c->err);
+		}
+	}
 	uart_init(&c->uart, STDOUT_FILENO, vm_spi_handle(vm, LAYOUT_SPI_UART));
+	uart_set_log_fd(&c->uart, vm->console_log_fd);
 	vm->uart = &c->uart;
 	if (board_init(&c->board, vm, c->err, ERRLEN))
 		return setup_failed("devices", c->err);

@@ -122,7 +122,8 @@ static int board_add_console(struct board *b, char *err, size_t len)
 
 	if (!bv)
 		return -ENOMEM;
-	ret = virtio_console_init(&bv->u.console, STDOUT_FILENO, -1, &b->vm->mem, err, len);
+	ret = virtio_console_init(&bv->u.console, STDOUT_FILENO, b->vm->console_log_fd, &b->vm->mem,
+				  err, len);
 	if (ret)
 		return ret;
 	b->console = &bv->u.console;

@@ -198,6 +198,14 @@ static int opt_console(struct vm_config *cfg, const char *arg, char *err, size_t
 	return 0;
 }
 
+static int opt_console_log(struct vm_config *cfg, const char *arg, char *err, size_t len)
+{
+	if (!*arg)
+		return err_set(err, len, -EINVAL, "--console-log needs a file name");
+	cfg->console_log = arg;
+	return 0;
+}
+
 /* --stats alone: the summary goes to stderr; --stats=FILE: into FILE. */
 static int opt_stats(struct vm_config *cfg, const char *arg, char *err, size_t len)
 {
@@ -243,6 +251,9 @@ static const struct cli_opt run_opts[] = {
 	  opt_disk },
 	{ 0, "console", "<serial|virtio>", "Guest console: 16550 UART (ttyS0) or virtio (hvc0)",
 	  opt_console },
+	{ 0, "console-log", "<file>",
+	  "Also write everything the guest prints to <file> (even if stdout closes)",
+	  opt_console_log },
 	{ 0, "rng", NULL, "Add a virtio-rng device fed by getrandom()", opt_rng },
 	{ 0, "stats", "[=<file>]", "At exit, write a JSON run summary to stderr or <file>",
 	  opt_stats },

@@ -30,6 +30,7 @@ struct vm_config {
 	const char *disks[CONFIG_MAX_DISKS];
 	unsigned nr_disks;
 	enum console_kind console; /* --console */
+	const char *console_log;   /* --console-log: a copy of the guest's output */
 	const char *stats_path;	   /* --stats=FILE; "-" for stderr; NULL: no summary */
 	unsigned timeout;	   /* --timeout: seconds, 0 for none */
 	unsigned nr_cpus;	   /* -c */

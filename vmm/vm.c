@@ -21,7 +21,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 {
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = cfg;
-	vm->kvm_fd = vm->vm_fd = vm->irqchip_fd = -1;
+	vm->kvm_fd = vm->vm_fd = vm->irqchip_fd = vm->console_log_fd = -1;
 	vm->t_start = vm_now_ns();
 	bus_init(&vm->bus);
 	pthread_mutex_init(&vm->stop_lock, NULL);
@@ -35,6 +35,8 @@ void vm_destroy(struct vm *vm)
 {
 	if (vm->stop_fd >= 0)
 		close(vm->stop_fd);
+	if (vm->console_log_fd >= 0)
+		close(vm->console_log_fd);
 	pthread_mutex_destroy(&vm->stop_lock);
 	bus_destroy(&vm->bus);
 }

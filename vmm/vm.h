@@ -54,6 +54,7 @@ struct vm {
 	 */
 	size_t (*console_input)(void *ctx, const uint8_t *buf, size_t n);
 	void *console_ctx;
+	int console_log_fd; /* --console-log, -1 for none; the console devices copy output here */
 	/* The kernel command line the guest gets (-p, plus what the devices need). */
 	const char *cmdline;
 

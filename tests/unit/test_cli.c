@@ -300,6 +300,8 @@ static const struct {
 	{ { "-k", "I", "--console" }, "console" },
 	{ { "-k", "I", "--rng=1" }, "rng" },
 	{ { "-k", "I", "--stats=" }, "stats" },
+	{ { "-k", "I", "--console-log=" }, "console-log" },
+	{ { "-k", "I", "--console-log" }, "console-log" },
 	{ { "-k", "I", "-d", "" }, "disk" },
 	{ { "-k", "I", "-d" }, "disk" },
 	{ { "Image", "Other" }, "Other" },
@@ -403,8 +405,10 @@ START_TEST(test_devices)
 	assert_parses(PARSE(&cfg, "--stats", "Image"));
 	ck_assert_str_eq(cfg.stats_path, "-");
 	ck_assert_str_eq(cfg.kernel, "Image");
-	assert_parses(PARSE(&cfg, "-k", "I", "--stats=run.json", "--console=serial"));
+	assert_parses(PARSE(&cfg, "-k", "I", "--stats=run.json", "--console=serial",
+			    "--console-log", "guest.log"));
 	ck_assert_str_eq(cfg.stats_path, "run.json");
+	ck_assert_str_eq(cfg.console_log, "guest.log");
 	ck_assert_int_eq(cfg.console, CONSOLE_SERIAL);
 }
 END_TEST

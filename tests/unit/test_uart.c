@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
@@ -83,7 +84,8 @@ static void uart_setup(void)
 static void uart_teardown(void)
 {
 	uart_destroy(&u);
-	close(out[0]);
+	if (out[0] >= 0)
+		close(out[0]);
 	close(out[1]);
 }
 
@@ -129,6 +131,34 @@ START_TEST(test_tx_to_fd)
 	ck_assert_mem_eq(buf, "hi\n", 3);
 	ck_assert_uint_eq(u.tx_bytes, 3);
 	ck_assert_uint_eq(irq.calls, 0); /* IER is 0 */
+}
+END_TEST
+
+/* --console-log: every byte also goes to the log, even when stdout is gone. */
+START_TEST(test_tx_log_copy)
+{
+	int log[2];
+	char buf[16];
+
+	ck_assert_int_eq(pipe2(log, O_NONBLOCK | O_CLOEXEC), 0);
+	uart_set_log_fd(&u, log[1]);
+	wr(THR, 'o');
+	wr(THR, 'k');
+	ck_assert_int_eq(read(log[0], buf, sizeof(buf)), 2);
+	ck_assert_mem_eq(buf, "ok", 2);
+	ck_assert_uint_eq(drain_output(buf, sizeof(buf)), 2);
+	signal(SIGPIPE, SIG_IGN); /* as armlet runs (loop_block_signals()) */
+	close(out[0]);		  /* the reader of stdout goes away: writes there fail with EPIPE */
+	out[0] = -1;
+	wr(THR, '!');
+	ck_assert_int_eq(read(log[0], buf, sizeof(buf)), 1);
+	ck_assert_int_eq(buf[0], '!');
+	/* In loopback mode nothing goes out, to stdout or to the log. */
+	wr(MCR, MCR_LOOP);
+	wr(THR, 'x');
+	ck_assert_int_eq(read(log[0], buf, sizeof(buf)), -1);
+	close(log[0]);
+	close(log[1]);
 }
 END_TEST
 
@@ -414,6 +444,7 @@ Suite *uart_suite(void)
 
 	tcase_add_checked_fixture(tc, uart_setup, uart_teardown);
 	tcase_add_test(tc, test_tx_to_fd);
+	tcase_add_test(tc, test_tx_log_copy);
 	tcase_add_test(tc, test_lsr);
 	tcase_add_test(tc, test_ier_readback);
 	tcase_add_test(tc, test_thri);

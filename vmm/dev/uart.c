@@ -45,6 +45,7 @@ void uart_init(struct uart *u, int out_fd, struct irq_handle irq)
 	memset(u, 0, sizeof(*u));
 	pthread_mutex_init(&u->lock, NULL);
 	u->out_fd = out_fd;
+	u->log_fd = -1;
 	u->irq = irq;
 }
 
@@ -75,6 +76,11 @@ static void uart_rx_put(struct uart *u, uint8_t c)
 	u->rx_bytes++;
 }
 
+void uart_set_log_fd(struct uart *u, int fd)
+{
+	u->log_fd = fd;
+}
+
 /* Lock held. */
 static void uart_tx(struct uart *u, uint8_t c)
 {
@@ -82,8 +88,10 @@ static void uart_tx(struct uart *u, uint8_t c)
 	if (u->mcr & MCR_LOOP) {
 		uart_rx_put(u, c);
 	} else {
-		/* A closed or full stdout must not stop the guest: drop the byte. */
+		/* A closed stdout must not stop the guest: drop the byte. */
 		while (write(u->out_fd, &c, 1) < 0 && errno == EINTR)
+			;
+		while (u->log_fd >= 0 && write(u->log_fd, &c, 1) < 0 && errno == EINTR)
 			;
 	}
 	u->thre_pending = true;

@@ -26,6 +26,7 @@ struct uart {
 	uint8_t rx[UART_RX_FIFO];
 	unsigned rx_head, rx_count;
 	int out_fd;
+	int log_fd; /* a copy of the output (--console-log), -1 for none */
 	struct irq_handle irq;
 	uint64_t tx_bytes, rx_bytes;
 };
@@ -35,6 +36,9 @@ extern const struct mmio_ops uart_mmio_ops;
 /* Initializes the UART writing guest output to out_fd and raising irq. */
 void uart_init(struct uart *u, int out_fd, struct irq_handle irq);
 void uart_destroy(struct uart *u);
+
+/* Also copies every output byte to fd (-1: stop). Before the guest runs. */
+void uart_set_log_fd(struct uart *u, int fd);
 
 /* Free space in the receive FIFO. */
 unsigned uart_rx_space(struct uart *u);
