@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * How virtio-blk (virtio/blk.c) reaches its image: one backend per file,
- * chosen at run time through its static const ops table (io=uring, aio or
- * sync). The device parses requests and owns their memory; a backend only
- * moves bytes between the image and iovecs that point straight into guest
- * RAM, and says when that is done.
+ * How virtio-blk (virtio/blk.c, blk_req.c) reaches its image: one backend
+ * per file, chosen at run time through its static const ops table
+ * (io=uring, aio or sync). The device parses requests and owns their
+ * memory; a backend only moves bytes between the image and iovecs that
+ * point straight into guest RAM, and says when that is done.
  *
  * Queues. Each virtqueue's I/O thread owns one backend queue (struct blk_bq)
  * and is the only thread that touches it, so backends take no locks. A

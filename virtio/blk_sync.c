@@ -263,12 +263,17 @@ const struct blk_backend_ops blk_sync_ops = {
 
 /* --- helpers for every backend ------------------------------------------------- */
 
-int64_t blk_file_pread(int fd, void *buf, size_t len, uint64_t off)
+/*
+ * pread() (write false) or pwrite() of len bytes at off, looping over short
+ * transfers and EINTR. buf is only read from when write.
+ */
+static int64_t blk_file_rw(int fd, bool write, uint8_t *buf, size_t len, uint64_t off)
 {
 	size_t done = 0;
 
 	while (done < len) {
-		ssize_t r = pread(fd, (uint8_t *)buf + done, len - done, (off_t)(off + done));
+		ssize_t r = write ? pwrite(fd, buf + done, len - done, (off_t)(off + done))
+				  : pread(fd, buf + done, len - done, (off_t)(off + done));
 
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -281,23 +286,14 @@ int64_t blk_file_pread(int fd, void *buf, size_t len, uint64_t off)
 	return (int64_t)done;
 }
 
+int64_t blk_file_pread(int fd, void *buf, size_t len, uint64_t off)
+{
+	return blk_file_rw(fd, false, buf, len, off);
+}
+
 int64_t blk_file_pwrite(int fd, const void *buf, size_t len, uint64_t off)
 {
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t r =
-		    pwrite(fd, (const uint8_t *)buf + done, len - done, (off_t)(off + done));
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			break;
-		done += (size_t)r;
-	}
-	return (int64_t)done;
+	return blk_file_rw(fd, true, (uint8_t *)buf, len, off);
 }
 
 int blk_file_discard(int fd, bool bdev, uint64_t off, uint64_t len)

@@ -115,23 +115,6 @@
 #define VIRTIO_PCI_ISR_QUEUE  0x1
 #define VIRTIO_PCI_ISR_CONFIG 0x2
 
-/* MSI-X capability (PCI 3.0 §6.8.2). */
-#define PCI_CAP_ID_VNDR		    0x09
-#define PCI_CAP_ID_MSIX		    0x11
-#define PCI_MSIX_CAP_LEN	    12
-#define PCI_MSIX_CTRL		    2	   /* Message Control, le16 */
-#define PCI_MSIX_CTRL_SIZE	    0x07ff /* table size - 1 */
-#define PCI_MSIX_CTRL_MASKALL	    0x4000 /* Function Mask */
-#define PCI_MSIX_CTRL_ENABLE	    0x8000
-#define PCI_MSIX_TABLE		    4 /* Table Offset / Table BIR */
-#define PCI_MSIX_PBA		    8 /* PBA Offset / PBA BIR */
-#define PCI_MSIX_ENTRY_SIZE	    16
-#define PCI_MSIX_ENTRY_ADDR_LO	    0
-#define PCI_MSIX_ENTRY_ADDR_HI	    4
-#define PCI_MSIX_ENTRY_DATA	    8
-#define PCI_MSIX_ENTRY_CTRL	    12
-#define PCI_MSIX_ENTRY_CTRL_MASKBIT 0x1
-
 /* One vector per queue plus the configuration vector, at most 256. */
 #define VIRTIO_PCI_MAX_VECTORS (VIRTIO_MAX_QUEUES + 1 < 256 ? VIRTIO_MAX_QUEUES + 1 : 256)
 
@@ -182,7 +165,7 @@ struct virtio_pci {
 	unsigned cfgwin_cap;
 	uint32_t msix_table[VIRTIO_PCI_MAX_VECTORS][PCI_MSIX_ENTRY_SIZE / 4];
 	uint64_t pba[(VIRTIO_PCI_MAX_VECTORS + 63) / 64];
-	uint8_t vec_state[VIRTIO_PCI_MAX_VECTORS]; /* enum in pci.c: off, irqfd, slow */
+	uint8_t vec_state[VIRTIO_PCI_MAX_VECTORS]; /* enum in pci_irq.c: off, irqfd, slow */
 	bool msix_enabled, msix_masked;		   /* Message Control mirrors */
 	bool msi_slow;				   /* msi_bind() said -ENOSYS: never again */
 	int vec_fd[VIRTIO_PCI_MAX_VECTORS];
@@ -193,7 +176,7 @@ struct virtio_pci {
 	bool intx_bound;    /* intx_bind() took intx_fd */
 	int intx_fd;
 	unsigned intx_spi;
-	/* The slow path's line: whoever holds intx_busy drives it (see pci.c). */
+	/* The slow path's line: whoever holds intx_busy drives it (see pci_irq.c). */
 	uint8_t intx_busy, intx_dirty;
 	bool intx_line;
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "le.h"
 #include "loader.h"
 #include "log.h"
 
@@ -17,22 +18,12 @@
 #define GZIP_MAGIC0	 0x1f
 #define GZIP_MAGIC1	 0x8b
 
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
 static int parse_image_header(const uint8_t *buf, size_t len, struct kernel_image *img, char *err,
 			      size_t errlen)
 {
-	uint64_t text_offset = le64(buf + 0x08);
-	uint64_t image_size = le64(buf + 0x10);
-	uint64_t flags = le64(buf + 0x18);
+	uint64_t text_offset = le_bytes_get(buf + 0x08, 8);
+	uint64_t image_size = le_bytes_get(buf + 0x10, 8);
+	uint64_t flags = le_bytes_get(buf + 0x18, 8);
 
 	if (flags & IMAGE_FLAG_BE)
 		return err_set(err, errlen, -EINVAL,
@@ -70,7 +61,7 @@ int loader_parse(const uint8_t *buf, size_t len, struct kernel_image *img, char 
 		return err_set(err, errlen, -EINVAL,
 			       "is an EFI zboot image (vmlinuz.efi); pass arch/arm64/boot/Image "
 			       "or Image.gz instead");
-	if (len >= IMAGE_HEADER_LEN && le32(buf + 0x38) == IMAGE_MAGIC)
+	if (len >= IMAGE_HEADER_LEN && le_bytes_get(buf + 0x38, 4) == IMAGE_MAGIC)
 		return parse_image_header(buf, len, img, err, errlen);
 	/* An Image's first instruction is "MZ" for its EFI stub; a short one is cut off. */
 	if (len < IMAGE_HEADER_LEN && buf[0] == 'M' && len >= 2 && buf[1] == 'Z')

@@ -17,6 +17,7 @@
 
 #include "../fdt/fdt.h"
 #include "layout.h"
+#include "le.h"
 #include "pci.h"
 #include "vm.h"
 
@@ -43,33 +44,18 @@ static bool pci_cfg_range_ok(unsigned off, unsigned len)
 	       len <= PCI_CFG_SIZE - off;
 }
 
-static uint32_t pci_bytes_get(const uint8_t *p, unsigned len)
-{
-	uint32_t v = 0;
-
-	for (unsigned i = len; i-- > 0;)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static void pci_bytes_set(uint8_t *p, unsigned len, uint32_t v)
-{
-	for (unsigned i = 0; i < len; i++, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
 uint32_t pci_dev_cfg_get(const struct pci_dev *dev, unsigned off, unsigned len)
 {
 	if (!pci_cfg_range_ok(off, len))
 		return 0;
-	return pci_bytes_get(&dev->cfg[off], len);
+	return (uint32_t)le_bytes_get(&dev->cfg[off], len);
 }
 
 int pci_dev_cfg_set(struct pci_dev *dev, unsigned off, unsigned len, uint32_t val)
 {
 	if (!pci_cfg_range_ok(off, len))
 		return -EINVAL;
-	pci_bytes_set(&dev->cfg[off], len, val);
+	le_bytes_set(&dev->cfg[off], len, val);
 	return 0;
 }
 
@@ -78,8 +64,8 @@ int pci_dev_set_wmask(struct pci_dev *dev, unsigned off, unsigned len, uint32_t 
 {
 	if (!pci_cfg_range_ok(off, len))
 		return -EINVAL;
-	pci_bytes_set(&dev->wmask[off], len, mask);
-	pci_bytes_set(&dev->w1cmask[off], len, pci_bytes_get(&dev->w1cmask[off], len) & ~mask);
+	le_bytes_set(&dev->wmask[off], len, mask);
+	le_bytes_set(&dev->w1cmask[off], len, le_bytes_get(&dev->w1cmask[off], len) & ~mask);
 	return 0;
 }
 
@@ -87,8 +73,8 @@ int pci_dev_set_w1cmask(struct pci_dev *dev, unsigned off, unsigned len, uint32_
 {
 	if (!pci_cfg_range_ok(off, len))
 		return -EINVAL;
-	pci_bytes_set(&dev->w1cmask[off], len, mask);
-	pci_bytes_set(&dev->wmask[off], len, pci_bytes_get(&dev->wmask[off], len) & ~mask);
+	le_bytes_set(&dev->w1cmask[off], len, mask);
+	le_bytes_set(&dev->wmask[off], len, le_bytes_get(&dev->wmask[off], len) & ~mask);
 	return 0;
 }
 
@@ -277,7 +263,7 @@ static void pci_dev_guest_write(struct pci_dev *dev, unsigned off, unsigned len,
 
 static uint32_t pci_dev_guest_read(struct pci_dev *dev, unsigned off, unsigned len)
 {
-	uint32_t val = pci_bytes_get(&dev->cfg[off], len);
+	uint32_t val = (uint32_t)le_bytes_get(&dev->cfg[off], len);
 
 	if (dev->ops && dev->ops->cfg_read)
 		dev->ops->cfg_read(dev, off, len, &val);

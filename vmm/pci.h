@@ -82,6 +82,25 @@ struct fdt_ctx;
 #define PCI_STATUS_CAP_LIST  0x0010
 #define PCI_STATUS_RW1C	     0xf900 /* the error bits: write one to clear */
 
+/* Capability IDs (PCI 3.0 Appendix H). */
+#define PCI_CAP_ID_VNDR 0x09 /* vendor-specific */
+#define PCI_CAP_ID_MSIX 0x11
+
+/* The MSI-X capability, table entries and PBA (PCI 3.0 §6.8.2). */
+#define PCI_MSIX_CAP_LEN	    12
+#define PCI_MSIX_CTRL		    2	   /* Message Control, le16 */
+#define PCI_MSIX_CTRL_SIZE	    0x07ff /* table size - 1 */
+#define PCI_MSIX_CTRL_MASKALL	    0x4000 /* Function Mask */
+#define PCI_MSIX_CTRL_ENABLE	    0x8000
+#define PCI_MSIX_TABLE		    4 /* Table Offset / Table BIR */
+#define PCI_MSIX_PBA		    8 /* PBA Offset / PBA BIR */
+#define PCI_MSIX_ENTRY_SIZE	    16
+#define PCI_MSIX_ENTRY_ADDR_LO	    0
+#define PCI_MSIX_ENTRY_ADDR_HI	    4
+#define PCI_MSIX_ENTRY_DATA	    8
+#define PCI_MSIX_ENTRY_CTRL	    12
+#define PCI_MSIX_ENTRY_CTRL_MASKBIT 0x1
+
 /* bar_remap's address for "not decoding": never a BAR address, whose low bits are type bits. */
 #define PCI_BAR_UNMAPPED UINT64_MAX
 

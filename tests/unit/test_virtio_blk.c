@@ -25,6 +25,7 @@
 #include "../../virtio/blk_backend.h"
 #include "../../vmm/log.h"
 #include "../../vmm/mem.h"
+#include "guest_ring.h"
 #include "suites.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -63,38 +64,11 @@ static int kick[MAX_Q];
 static unsigned nr_q;
 
 /* What the fake transport saw (the device calls it from its threads). */
-static unsigned seen_notify[MAX_Q];
-static unsigned seen_needs_reset;
+static struct fake_transport ft;
 
 /* The driver's side of each queue. */
-static uint16_t drv_avail[MAX_Q];
-static uint16_t drv_desc[MAX_Q];
+static struct guest_ring drv[MAX_Q];
 static unsigned drv_slot;
-
-/* --- the fake transport ---------------------------------------------------------- */
-
-static void fake_notify_queue(struct virtio_dev *dev, unsigned q)
-{
-	(void)dev;
-	__atomic_fetch_add(&seen_notify[q], 1, __ATOMIC_SEQ_CST);
-}
-
-static void fake_notify_config(struct virtio_dev *dev)
-{
-	(void)dev;
-}
-
-static void fake_needs_reset(struct virtio_dev *dev)
-{
-	(void)dev;
-	__atomic_fetch_add(&seen_needs_reset, 1, __ATOMIC_SEQ_CST);
-}
-
-static const struct virtio_transport_ops fake_transport = {
-	.notify_queue = fake_notify_queue,
-	.notify_config = fake_notify_config,
-	.needs_reset = fake_needs_reset,
-};
 
 /* --- fixture and scratch images ---------------------------------------------------- */
 
@@ -105,11 +79,7 @@ static uint8_t pat(uint64_t off)
 
 static void *hva(uint64_t gpa, uint64_t len)
 {
-	void *p = guest_ptr(&mem, gpa, len);
-
-	if (!p)
-		ck_abort_msg("test bug: gpa 0x%llx not in RAM", (unsigned long long)gpa);
-	return p;
+	return guest_ram_ptr(&mem, gpa, len);
 }
 
 /* A fresh image of size bytes holding pat(). */
@@ -137,18 +107,12 @@ static void make_image(size_t size)
 
 static void setup(void)
 {
-	mem.gpa = RAM_BASE;
-	mem.size = RAM_SIZE;
-	mem.hva = aligned_alloc(4096, RAM_SIZE);
-	ck_assert_ptr_nonnull(mem.hva);
-	memset(mem.hva, 0, RAM_SIZE);
+	guest_ram_alloc(&mem, RAM_BASE, RAM_SIZE);
 	memset(&blk, 0, sizeof(blk));
 	up = false;
 	img[0] = 0;
-	seen_needs_reset = 0;
-	memset(seen_notify, 0, sizeof(seen_notify));
-	memset(drv_avail, 0, sizeof(drv_avail));
-	memset(drv_desc, 0, sizeof(drv_desc));
+	memset(&ft, 0, sizeof(ft));
+	memset(drv, 0, sizeof(drv));
 	drv_slot = 0;
 	for (unsigned i = 0; i < MAX_Q; i++)
 		kick[i] = -1;
@@ -173,7 +137,7 @@ static void teardown(void)
 	dev_down();
 	if (img[0])
 		unlink(img);
-	free(mem.hva);
+	guest_ram_free(&mem);
 }
 
 /* Whether io_uring works here at all, independently of the backend under test. */
@@ -212,8 +176,8 @@ static bool backend_skip(int b, const char *test)
 static void ring_init(unsigned q)
 {
 	memset(hva(RING_GPA(q), 0x4000), 0, 0x4000);
-	drv_avail[q] = 0;
-	drv_desc[q] = 0;
+	guest_ring_init(&drv[q], &mem, NUM, DESC_GPA(q), AVAIL_GPA(q), USED_GPA(q),
+			blk.vdev.features & VIRTIO_BIT(VIRTIO_F_EVENT_IDX));
 	ck_assert_int_eq(virtq_init(&blk.vdev.queues[q].vq, &mem, NUM, DESC_GPA(q), AVAIL_GPA(q),
 				    USED_GPA(q), blk.vdev.features),
 			 0);
@@ -247,7 +211,7 @@ static void dev_up(const char *opts, unsigned queues)
 	ck_assert_msg(ret == 0, "blk_init(%s): %d: %s", opts, ret, err);
 	up = true;
 	nr_q = queues;
-	blk.vdev.transport_ops = &fake_transport;
+	fake_transport_attach(&blk.vdev, &ft);
 	blk.vdev.features = blk.vdev.host_features | VIRTIO_BIT(VIRTIO_F_VERSION_1);
 	for (unsigned i = 0; i < queues; i++) {
 		kick[i] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -258,39 +222,15 @@ static void dev_up(const char *opts, unsigned queues)
 
 /* --- a tiny driver -------------------------------------------------------------------- */
 
-struct buf {
-	uint64_t gpa;
-	uint32_t len;
-	uint16_t flags;
-};
-
 /* Writes a chain of n buffers into queue q's table; returns its head. */
-static uint16_t chain(unsigned q, const struct buf *b, unsigned n)
+static uint16_t chain(unsigned q, const struct guest_buf *b, unsigned n)
 {
-	uint16_t head = drv_desc[q] % NUM;
-
-	for (unsigned i = 0; i < n; i++) {
-		uint16_t idx = (uint16_t)((head + i) % NUM);
-		struct virtq_desc d = {
-			.addr = htole64(b[i].gpa),
-			.len = htole32(b[i].len),
-			.flags = htole16(b[i].flags | (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0)),
-			.next = htole16((uint16_t)((idx + 1) % NUM)),
-		};
-
-		memcpy(hva(DESC_GPA(q) + 16ULL * idx, 16), &d, 16);
-	}
-	drv_desc[q] = (uint16_t)((head + n) % NUM);
-	return head;
+	return guest_ring_chain(&drv[q], b, n);
 }
 
 static void offer(unsigned q, uint16_t head)
 {
-	uint16_t *ring = hva(AVAIL_GPA(q) + 4, 2ULL * NUM);
-
-	ring[drv_avail[q] % NUM] = htole16(head);
-	__atomic_store_n((uint16_t *)hva(AVAIL_GPA(q) + 2, 2), htole16(++drv_avail[q]),
-			 __ATOMIC_RELEASE);
+	guest_ring_offer(&drv[q], head);
 }
 
 static void kick_queue(unsigned q)
@@ -300,33 +240,14 @@ static void kick_queue(unsigned q)
 
 static uint16_t used_idx(unsigned q)
 {
-	return le16toh(__atomic_load_n((uint16_t *)hva(USED_GPA(q) + 2, 2), __ATOMIC_ACQUIRE));
-}
-
-static struct virtq_used_elem used_elem(unsigned q, uint16_t i)
-{
-	struct virtq_used_elem e;
-
-	memcpy(&e, hva(USED_GPA(q) + 4 + 8ULL * (i % NUM), 8), 8);
-	e.id = le32toh(e.id);
-	e.len = le32toh(e.len);
-	return e;
-}
-
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
-
-	nanosleep(&ts, NULL);
+	return guest_ring_used_idx(&drv[q]);
 }
 
 /* Waits for the device to have used everything offered on queue q. */
 static void wait_used(unsigned q)
 {
-	for (unsigned i = 0; i < 20000 && used_idx(q) != drv_avail[q]; i++)
-		sleep_ms(1);
-	ck_assert_msg(used_idx(q) == drv_avail[q], "queue %u: used %u of %u", q, used_idx(q),
-		      drv_avail[q]);
+	ck_assert_msg(guest_ring_wait_used(&drv[q], drv[q].avail_idx, 20000),
+		      "queue %u: used %u of %u", q, used_idx(q), drv[q].avail_idx);
 }
 
 /* A header in its own slot; returns its gpa. */
@@ -347,23 +268,43 @@ static uint64_t status_slot(void)
 	return gpa;
 }
 
+#define REQ_MAX_DATA 4
+
+/* One request's buffers: header, data, status byte (at gpa st). */
+struct req_chain {
+	struct guest_buf b[REQ_MAX_DATA + 2];
+	unsigned n;
+	uint64_t st;
+};
+
+/* Lays a request out in fresh header and status slots, its data in n buffers (or none). */
+static struct req_chain req_chain_make(uint32_t type, uint64_t sector, const struct guest_buf *data,
+				       unsigned n)
+{
+	struct req_chain r = { .n = n + 2 };
+
+	ck_assert_uint_le(n, REQ_MAX_DATA);
+	r.b[0] = (struct guest_buf){ header(type, sector), 16, R };
+	memcpy(&r.b[1], data, n * sizeof(*data));
+	r.st = status_slot();
+	r.b[n + 1] = (struct guest_buf){ r.st, 1, W };
+	return r;
+}
+
 /* Offers header, data (if len), status as one chain on q without kicking; returns the status gpa.
  */
 static uint64_t queue_req(unsigned q, uint32_t type, uint64_t sector, uint64_t data, uint32_t len,
 			  bool to_guest)
 {
-	uint64_t h = header(type, sector), st = status_slot();
-	struct buf b[3] = { { h, 16, R }, { data, len, to_guest ? W : R }, { st, 1, W } };
+	const struct guest_buf d = { data, len, to_guest ? W : R };
+	struct req_chain r = req_chain_make(type, sector, &d, len ? 1 : 0);
 
-	if (len)
-		offer(q, chain(q, b, 3));
-	else
-		offer(q, chain(q, (struct buf[]){ b[0], b[2] }, 2));
-	return st;
+	offer(q, chain(q, r.b, r.n));
+	return r.st;
 }
 
 /* One request, start to finish: returns the status, *used_len the used length. */
-static int run_chain(unsigned q, const struct buf *b, unsigned n, uint64_t status_gpa,
+static int run_chain(unsigned q, const struct guest_buf *b, unsigned n, uint64_t status_gpa,
 		     uint32_t *used_len)
 {
 	uint16_t head = chain(q, b, n);
@@ -372,22 +313,28 @@ static int run_chain(unsigned q, const struct buf *b, unsigned n, uint64_t statu
 	offer(q, head);
 	kick_queue(q);
 	wait_used(q);
-	e = used_elem(q, (uint16_t)(drv_avail[q] - 1));
+	e = guest_ring_used(&drv[q], (uint16_t)(drv[q].avail_idx - 1));
 	ck_assert_uint_eq(e.id, head);
 	if (used_len)
 		*used_len = e.len;
 	return *(uint8_t *)hva(status_gpa, 1);
 }
 
+/* One request on queue 0 with its data in n buffers: returns the status (see run_chain()). */
+static int req_data(uint32_t type, uint64_t sector, const struct guest_buf *data, unsigned n,
+		    uint32_t *used_len)
+{
+	struct req_chain r = req_chain_make(type, sector, data, n);
+
+	return run_chain(0, r.b, r.n, r.st, used_len);
+}
+
 static int req(uint32_t type, uint64_t sector, uint64_t data, uint32_t len, bool to_guest,
 	       uint32_t *used_len)
 {
-	uint64_t h = header(type, sector), st = status_slot();
-	struct buf b[3] = { { h, 16, R }, { data, len, to_guest ? W : R }, { st, 1, W } };
+	const struct guest_buf d = { data, len, to_guest ? W : R };
 
-	if (len)
-		return run_chain(0, b, 3, st, used_len);
-	return run_chain(0, (struct buf[]){ b[0], b[2] }, 2, st, used_len);
+	return req_data(type, sector, &d, len ? 1 : 0, used_len);
 }
 
 static int req_dwz(uint32_t type, uint64_t sector, uint32_t nr, uint32_t flags)
@@ -654,18 +601,22 @@ START_TEST(test_image_lock)
 }
 END_TEST
 
+/* blk_init() with opts picks the backend called name. */
+static void backend_is(const char *opts, const char *name)
+{
+	ck_assert_int_eq(dev_init(opts, 2), 0);
+	ck_assert_str_eq(blk.backend->name, name);
+	blk.vdev.ops->destroy(&blk.vdev);
+}
+
 START_TEST(test_backend_choice)
 {
 	char why[128];
 
 	make_image(IMG_SIZE);
 	if (uring_works(why, sizeof(why))) {
-		ck_assert_int_eq(dev_init("", 2), 0);
-		ck_assert_str_eq(blk.backend->name, "uring");
-		blk.vdev.ops->destroy(&blk.vdev);
-		ck_assert_int_eq(dev_init(",io=uring", 2), 0);
-		ck_assert_str_eq(blk.backend->name, "uring");
-		blk.vdev.ops->destroy(&blk.vdev);
+		backend_is("", "uring");
+		backend_is(",io=uring", "uring");
 	} else {
 		/* Asked for explicitly, io_uring's absence is an error; otherwise a fallback. */
 		fprintf(stderr, "virtio_blk: io_uring unavailable here (%s): checking fallback\n",
@@ -676,9 +627,7 @@ START_TEST(test_backend_choice)
 		ck_assert_str_ne(blk.backend->name, "uring");
 		blk.vdev.ops->destroy(&blk.vdev);
 	}
-	ck_assert_int_eq(dev_init(",io=aio", 2), 0);
-	ck_assert_str_eq(blk.backend->name, "aio");
-	blk.vdev.ops->destroy(&blk.vdev);
+	backend_is(",io=aio", "aio");
 }
 END_TEST
 
@@ -695,15 +644,10 @@ START_TEST(test_write_read)
 	fill(DATA_GPA, 4096, 0x40);
 	/* Header, data in two pieces, status: the layout Linux uses. */
 	{
-		uint64_t h = header(VIRTIO_BLK_T_OUT, 8), st = status_slot();
-		const struct buf b[] = {
-			{ h, 16, R },
-			{ DATA_GPA, 1024, R },
-			{ DATA_GPA + 1024, 3072, R },
-			{ st, 1, W },
-		};
+		const struct guest_buf d[] = { { DATA_GPA, 1024, R },
+					       { DATA_GPA + 1024, 3072, R } };
 
-		ck_assert_int_eq(run_chain(0, b, N(b), st, &used), VIRTIO_BLK_S_OK);
+		ck_assert_int_eq(req_data(VIRTIO_BLK_T_OUT, 8, d, N(d), &used), VIRTIO_BLK_S_OK);
 		ck_assert_uint_eq(used, 1);
 	}
 	file_read(back, sizeof(back), 8 * 512);
@@ -712,16 +656,13 @@ START_TEST(test_write_read)
 	ck_assert(file_is(16 * 512, IMG_SIZE - 16 * 512, false));
 	/* Read it back elsewhere, in three pieces. */
 	{
-		uint64_t h = header(VIRTIO_BLK_T_IN, 8), st = status_slot();
-		const struct buf b[] = {
-			{ h, 16, R },
+		const struct guest_buf d[] = {
 			{ DATA2_GPA, 512, W },
 			{ DATA2_GPA + 8192, 2048, W },
 			{ DATA2_GPA + 4096, 1536, W },
-			{ st, 1, W },
 		};
 
-		ck_assert_int_eq(run_chain(0, b, N(b), st, &used), VIRTIO_BLK_S_OK);
+		ck_assert_int_eq(req_data(VIRTIO_BLK_T_IN, 8, d, N(d), &used), VIRTIO_BLK_S_OK);
 		ck_assert_uint_eq(used, 4096 + 1);
 		ck_assert(!memcmp(hva(DATA2_GPA, 512), back, 512));
 		ck_assert(!memcmp(hva(DATA2_GPA + 8192, 2048), back + 512, 2048));
@@ -736,8 +677,8 @@ START_TEST(test_write_read)
 	ck_assert_uint_eq(stat_of(&blk.vdev.stats.bytes_read), 4096);
 	ck_assert_uint_eq(stat_of(&blk.vdev.stats.bytes_written), 4096 + 1024);
 	ck_assert_uint_eq(stat_of(&blk.vdev.stats.errors), 0);
-	ck_assert_uint_gt(__atomic_load_n(&seen_notify[0], __ATOMIC_SEQ_CST), 0);
-	ck_assert_uint_eq(seen_needs_reset, 0);
+	ck_assert_uint_gt(__atomic_load_n(&ft.notified[0], __ATOMIC_SEQ_CST), 0);
+	ck_assert_uint_eq(ft.needs_reset, 0);
 }
 END_TEST
 
@@ -755,16 +696,16 @@ START_TEST(test_any_layout)
 	fill(DATA_GPA + 16, 1024, 0x11);
 	{
 		uint64_t st = status_slot();
-		const struct buf b[] = { { DATA_GPA, 16 + 1024, R }, { st, 1, W } };
+		const struct guest_buf b[] = { { DATA_GPA, 16 + 1024, R }, { st, 1, W } };
 
 		ck_assert_int_eq(run_chain(0, b, N(b), st, &used), VIRTIO_BLK_S_OK);
 	}
 	/* Header in two pieces; data and status in one writable buffer. */
 	{
 		uint64_t hdr = header(VIRTIO_BLK_T_IN, 3);
-		const struct buf b[] = { { hdr, 10, R },
-					 { hdr + 10, 6, R },
-					 { DATA2_GPA, 1025, W } };
+		const struct guest_buf b[] = { { hdr, 10, R },
+					       { hdr + 10, 6, R },
+					       { DATA2_GPA, 1025, W } };
 
 		*(uint8_t *)hva(DATA2_GPA + 1024, 1) = STATUS_NIL;
 		ck_assert_int_eq(run_chain(0, b, N(b), DATA2_GPA + 1024, &used), VIRTIO_BLK_S_OK);
@@ -1012,18 +953,20 @@ START_TEST(test_malformed)
 	/* A header shorter than 16 bytes: no status can be trusted, nothing written. */
 	h = header(VIRTIO_BLK_T_OUT, 0);
 	st = status_slot();
-	ck_assert_int_eq(run_chain(0, (struct buf[]){ { h, 8, R }, { st, 1, W } }, 2, st, &used),
-			 STATUS_NIL);
+	ck_assert_int_eq(
+	    run_chain(0, (struct guest_buf[]){ { h, 8, R }, { st, 1, W } }, 2, st, &used),
+	    STATUS_NIL);
 	ck_assert_uint_eq(used, 0);
 	/* No writable byte for the status. */
 	h = header(VIRTIO_BLK_T_OUT, 0);
 	ck_assert_int_eq(
-	    run_chain(0, (struct buf[]){ { h, 16, R }, { DATA_GPA, 512, R } }, 2, st, &used),
+	    run_chain(0, (struct guest_buf[]){ { h, 16, R }, { DATA_GPA, 512, R } }, 2, st, &used),
 	    STATUS_NIL);
 	ck_assert_uint_eq(used, 0);
 	/* Nothing but a status byte. */
 	st = status_slot();
-	ck_assert_int_eq(run_chain(0, (struct buf[]){ { st, 1, W } }, 1, st, &used), STATUS_NIL);
+	ck_assert_int_eq(run_chain(0, (struct guest_buf[]){ { st, 1, W } }, 1, st, &used),
+			 STATUS_NIL);
 	ck_assert_uint_eq(used, 0);
 	/* Data not a multiple of 512. */
 	ck_assert_int_eq(req(VIRTIO_BLK_T_IN, 0, DATA_GPA, 1000, true, NULL), VIRTIO_BLK_S_IOERR);
@@ -1035,14 +978,14 @@ START_TEST(test_malformed)
 	/* The queue still works. */
 	ck_assert_int_eq(req(VIRTIO_BLK_T_IN, 0, DATA_GPA, 512, true, &used), VIRTIO_BLK_S_OK);
 	ck_assert_uint_eq(used, 513);
-	ck_assert_uint_eq(seen_needs_reset, 0);
+	ck_assert_uint_eq(ft.needs_reset, 0);
 }
 END_TEST
 
 START_TEST(test_too_many_segments)
 {
 	/* seg_max is 254 data segments; 255 is IOERR, 254 is fine. */
-	struct buf b[257];
+	struct guest_buf b[257];
 	uint64_t st = STATUS_GPA + 0x800;
 	uint32_t used;
 
@@ -1056,25 +999,19 @@ START_TEST(test_too_many_segments)
 	for (unsigned n = 254; n <= 255; n++) {
 		uint64_t table = DATA2_GPA + 0x10000;
 
-		b[0] = (struct buf){ header(VIRTIO_BLK_T_IN, 0), 16, R };
+		b[0] = (struct guest_buf){ header(VIRTIO_BLK_T_IN, 0), 16, R };
 		for (unsigned i = 0; i < n; i++)
-			b[1 + i] = (struct buf){ DATA_GPA + 512ULL * i, 512, W };
-		b[n + 1] = (struct buf){ st, 1, W };
+			b[1 + i] = (struct guest_buf){ DATA_GPA + 512ULL * i, 512, W };
+		b[n + 1] = (struct guest_buf){ st, 1, W };
 		*(uint8_t *)hva(st, 1) = STATUS_NIL;
-		for (unsigned i = 0; i < n + 2; i++) {
-			struct virtq_desc d = {
-				.addr = htole64(b[i].gpa),
-				.len = htole32(b[i].len),
-				.flags =
-				    htole16(b[i].flags | (i + 1 < n + 2 ? VIRTQ_DESC_F_NEXT : 0)),
-				.next = htole16((uint16_t)(i + 1)),
-			};
-
-			memcpy(hva(table + 16ULL * i, 16), &d, 16);
-		}
+		for (unsigned i = 0; i < n + 2; i++)
+			guest_desc_put(&mem, table, i, b[i].gpa, b[i].len,
+				       b[i].flags | (i + 1 < n + 2 ? VIRTQ_DESC_F_NEXT : 0),
+				       (uint16_t)(i + 1));
 		ck_assert_int_eq(
-		    run_chain(0, (struct buf[]){ { table, 16 * (n + 2), VIRTQ_DESC_F_INDIRECT } },
-			      1, st, &used),
+		    run_chain(
+			0, (struct guest_buf[]){ { table, 16 * (n + 2), VIRTQ_DESC_F_INDIRECT } },
+			1, st, &used),
 		    n == 254 ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR);
 	}
 }
@@ -1090,7 +1027,8 @@ START_TEST(test_descriptor_loop)
 	make_image(IMG_SIZE);
 	dev_up(backend_opt[_i], 1);
 	/* header -> data -> status -> data: the ring is broken, the device asks for a reset. */
-	head = chain(0, (struct buf[]){ { h, 16, R }, { DATA_GPA, 512, W }, { st, 1, W } }, 3);
+	head =
+	    chain(0, (struct guest_buf[]){ { h, 16, R }, { DATA_GPA, 512, W }, { st, 1, W } }, 3);
 	{
 		struct virtq_desc *d = hva(DESC_GPA(0) + 16ULL * ((head + 2) % NUM), 16);
 
@@ -1100,18 +1038,16 @@ START_TEST(test_descriptor_loop)
 	log_set_level(LOG_ERROR); /* the warning is expected */
 	offer(0, head);
 	kick_queue(0);
-	for (unsigned i = 0; i < 10000 && !__atomic_load_n(&seen_needs_reset, __ATOMIC_SEQ_CST);
-	     i++)
-		sleep_ms(1);
-	ck_assert_uint_eq(seen_needs_reset, 1);
+	test_wait_counter(&ft.needs_reset, 1, 10000);
+	ck_assert_uint_eq(ft.needs_reset, 1);
 	ck_assert(blk.vdev.queues[0].vq.broken);
 	ck_assert_uint_eq(used_idx(0), 0);
 	/* A good request afterwards is not served: the queue is stopped until reset. */
 	queue_req(0, VIRTIO_BLK_T_IN, 0, DATA_GPA, 512, true);
 	kick_queue(0);
-	sleep_ms(50);
+	test_sleep_ms(50);
 	ck_assert_uint_eq(used_idx(0), 0);
-	ck_assert_uint_eq(seen_needs_reset, 1);
+	ck_assert_uint_eq(ft.needs_reset, 1);
 	log_set_level(level);
 	/* The driver resets; the queue serves again. */
 	blk.vdev.ops->reset(&blk.vdev);
@@ -1154,15 +1090,10 @@ START_TEST(test_direct)
 	ck_assert(!memcmp(back, hva(DATA_GPA + 8, 8192), 8192));
 	memset(hva(DATA2_GPA, 8200), 0, 8200);
 	{
-		uint64_t h = header(VIRTIO_BLK_T_IN, 128), st = status_slot();
-		const struct buf b[] = {
-			{ h, 16, R },
-			{ DATA2_GPA + 3, 1000, W },
-			{ DATA2_GPA + 4096, 8192 - 1000, W },
-			{ st, 1, W },
-		};
+		const struct guest_buf d[] = { { DATA2_GPA + 3, 1000, W },
+					       { DATA2_GPA + 4096, 8192 - 1000, W } };
 
-		ck_assert_int_eq(run_chain(0, b, N(b), st, &used), VIRTIO_BLK_S_OK);
+		ck_assert_int_eq(req_data(VIRTIO_BLK_T_IN, 128, d, N(d), &used), VIRTIO_BLK_S_OK);
 		ck_assert_uint_eq(used, 8193);
 		ck_assert(!memcmp(hva(DATA2_GPA + 3, 1000), back, 1000));
 		ck_assert(!memcmp(hva(DATA2_GPA + 4096, 8192 - 1000), back + 1000, 8192 - 1000));
@@ -1195,8 +1126,8 @@ START_TEST(test_multiqueue)
 	wait_used(2);
 	ck_assert_uint_eq(*(uint8_t *)hva(st0, 1), VIRTIO_BLK_S_OK);
 	ck_assert_uint_eq(*(uint8_t *)hva(st1, 1), VIRTIO_BLK_S_OK);
-	ck_assert_uint_gt(__atomic_load_n(&seen_notify[2], __ATOMIC_SEQ_CST), 0);
-	ck_assert_uint_eq(__atomic_load_n(&seen_notify[1], __ATOMIC_SEQ_CST), 0);
+	ck_assert_uint_gt(__atomic_load_n(&ft.notified[2], __ATOMIC_SEQ_CST), 0);
+	ck_assert_uint_eq(__atomic_load_n(&ft.notified[1], __ATOMIC_SEQ_CST), 0);
 	{
 		uint8_t back[2048];
 
@@ -1233,7 +1164,7 @@ START_TEST(test_reset_reactivate)
 	blk.vdev.ops->reset(&blk.vdev);
 	memcpy(snap, hva(DATA_GPA, span), span);
 	memcpy(ring, hva(RING_GPA(0), sizeof(ring)), sizeof(ring));
-	sleep_ms(20);
+	test_sleep_ms(20);
 	ck_assert(!memcmp(snap, hva(DATA_GPA, span), span));
 	ck_assert(!memcmp(ring, hva(RING_GPA(0), sizeof(ring)), sizeof(ring)));
 	free(snap);
@@ -1405,15 +1336,11 @@ START_TEST(test_image_shrank)
 	/* Two buffers, the first wholly before the new end: used.len says what arrived. */
 	memset(hva(DATA2_GPA, 8192), 0, 8192);
 	{
-		uint64_t h = header(VIRTIO_BLK_T_IN, IMG_SECTS / 2 - 2), st = status_slot();
-		const struct buf b[] = {
-			{ h, 16, R },
-			{ DATA2_GPA, 1024, W },
-			{ DATA2_GPA + 4096, 3072, W },
-			{ st, 1, W },
-		};
+		const struct guest_buf d[] = { { DATA2_GPA, 1024, W },
+					       { DATA2_GPA + 4096, 3072, W } };
 
-		ck_assert_int_eq(run_chain(0, b, N(b), st, &used), VIRTIO_BLK_S_IOERR);
+		ck_assert_int_eq(req_data(VIRTIO_BLK_T_IN, IMG_SECTS / 2 - 2, d, N(d), &used),
+				 VIRTIO_BLK_S_IOERR);
 		ck_assert_uint_eq(used, 1024 + 1);
 		for (unsigned i = 0; i < 1024; i++)
 			ck_assert_uint_eq(*(uint8_t *)hva(DATA2_GPA + i, 1),
@@ -1422,6 +1349,13 @@ START_TEST(test_image_shrank)
 	ck_assert_int_eq(req(VIRTIO_BLK_T_IN, 0, DATA_GPA, 4096, true, NULL), VIRTIO_BLK_S_OK);
 }
 END_TEST
+
+/* Adds each test once per backend: the loop index picks it (0 uring, 1 aio, 2 sync). */
+static void add_backend_tests(TCase *tc, const TTest *const *tests, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		tcase_add_loop_test(tc, tests[i], 0, (int)N(backend_name));
+}
 
 Suite *virtio_blk_suite(void)
 {
@@ -1432,7 +1366,16 @@ Suite *virtio_blk_suite(void)
 	TCase *hostile = tcase_create("hostile");
 	TCase *backend = tcase_create("backend");
 	TCase *all[] = { spec, init, io, hostile, backend };
-	const int nb = (int)N(backend_name);
+	const TTest *const io_tests[] = {
+		test_write_read, test_any_layout,	    test_batch_and_flush,
+		test_get_id,	 test_discard_write_zeroes, test_read_only,
+		test_direct,	 test_multiqueue,	    test_reset_reactivate,
+	};
+	const TTest *const hostile_tests[] = {
+		test_out_of_range,	test_discard_refused, test_unsupported_type, test_malformed,
+		test_too_many_segments, test_descriptor_loop, test_image_shrank,
+	};
+	const TTest *const backend_tests[] = { test_backend_ops, test_backend_errors };
 
 	for (unsigned i = 0; i < N(all); i++) {
 		tcase_add_checked_fixture(all[i], setup, teardown);
@@ -1451,28 +1394,10 @@ Suite *virtio_blk_suite(void)
 	tcase_add_test(init, test_backend_choice);
 	tcase_add_test(init, test_serial_index);
 
-	/* Loop index: 0 uring, 1 aio, 2 sync (backend_opt[]). */
-	tcase_add_loop_test(io, test_write_read, 0, nb);
-	tcase_add_loop_test(io, test_any_layout, 0, nb);
-	tcase_add_loop_test(io, test_batch_and_flush, 0, nb);
-	tcase_add_loop_test(io, test_get_id, 0, nb);
-	tcase_add_loop_test(io, test_discard_write_zeroes, 0, nb);
-	tcase_add_loop_test(io, test_read_only, 0, nb);
-	tcase_add_loop_test(io, test_direct, 0, nb);
-	tcase_add_loop_test(io, test_multiqueue, 0, nb);
-	tcase_add_loop_test(io, test_reset_reactivate, 0, nb);
+	add_backend_tests(io, io_tests, N(io_tests));
 	tcase_add_test(io, test_write_zeroes_fallback);
-
-	tcase_add_loop_test(hostile, test_out_of_range, 0, nb);
-	tcase_add_loop_test(hostile, test_discard_refused, 0, nb);
-	tcase_add_loop_test(hostile, test_unsupported_type, 0, nb);
-	tcase_add_loop_test(hostile, test_malformed, 0, nb);
-	tcase_add_loop_test(hostile, test_too_many_segments, 0, nb);
-	tcase_add_loop_test(hostile, test_descriptor_loop, 0, nb);
-	tcase_add_loop_test(hostile, test_image_shrank, 0, nb);
-
-	tcase_add_loop_test(backend, test_backend_ops, 0, nb);
-	tcase_add_loop_test(backend, test_backend_errors, 0, nb);
+	add_backend_tests(hostile, hostile_tests, N(hostile_tests));
+	add_backend_tests(backend, backend_tests, N(backend_tests));
 	suite_add_tcase(s, spec);
 	suite_add_tcase(s, init);
 	suite_add_tcase(s, io);

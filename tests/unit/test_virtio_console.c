@@ -22,6 +22,7 @@
 
 #include "../../virtio/console.h"
 #include "../../vmm/mem.h"
+#include "guest_ring.h"
 #include "suites.h"
 
 #define RAM_BASE 0x40000000ULL
@@ -36,63 +37,18 @@
 #define WAIT_MS	 2000
 #define CFG_EMRG 8 /* offsetof(struct virtio_console_config, emerg_wr) */
 
-/* --- a fake transport ------------------------------------------------------ */
-
-static unsigned notified[2], needs_reset, config_changed;
-
-static void fake_notify_queue(struct virtio_dev *dev, unsigned q)
-{
-	(void)dev;
-	__atomic_fetch_add(&notified[q], 1, __ATOMIC_SEQ_CST);
-}
-
-static void fake_notify_config(struct virtio_dev *dev)
-{
-	(void)dev;
-	__atomic_fetch_add(&config_changed, 1, __ATOMIC_SEQ_CST);
-}
-
-static void fake_needs_reset(struct virtio_dev *dev)
-{
-	(void)dev;
-	__atomic_fetch_add(&needs_reset, 1, __ATOMIC_SEQ_CST);
-}
-
-static const struct virtio_transport_ops fake_ops = {
-	.notify_queue = fake_notify_queue,
-	.notify_config = fake_notify_config,
-	.needs_reset = fake_needs_reset,
-};
-
 /* --- a tiny driver --------------------------------------------------------- */
-
-struct drv_queue {
-	unsigned num;
-	uint64_t desc, avail, used;
-	uint16_t avail_idx; /* the driver's copy of avail->idx */
-	uint16_t next_desc; /* the next free descriptor (we recycle in order) */
-	bool event_idx;
-};
-
-struct tseg {
-	uint64_t gpa;
-	uint32_t len;
-	bool write;
-};
 
 static struct guest_mem mem;
 static struct virtio_console con;
-static struct drv_queue drv[2];
+static struct guest_ring drv[2];
+static struct fake_transport ft;
 static bool active;
 static int out_fd = -1, log_fd = -1;
 
 static void *hva(uint64_t gpa, uint64_t len)
 {
-	void *p = guest_ptr(&mem, gpa, len);
-
-	if (!p)
-		ck_abort_msg("test bug: gpa 0x%llx not in RAM", (unsigned long long)gpa);
-	return p;
+	return guest_ram_ptr(&mem, gpa, len);
 }
 
 static struct virtq_used *used_ring(unsigned q)
@@ -102,60 +58,36 @@ static struct virtq_used *used_ring(unsigned q)
 
 static uint16_t used_idx(unsigned q)
 {
-	return le16toh(__atomic_load_n(&used_ring(q)->idx, __ATOMIC_ACQUIRE));
+	return guest_ring_used_idx(&drv[q]);
 }
 
 static uint32_t used_len(unsigned q, uint16_t i)
 {
-	return le32toh(used_ring(q)->ring[i & (drv[q].num - 1)].len);
+	return guest_ring_used(&drv[q], i).len;
 }
 
 static uint32_t used_id(unsigned q, uint16_t i)
 {
-	return le32toh(used_ring(q)->ring[i & (drv[q].num - 1)].id);
+	return guest_ring_used(&drv[q], i).id;
 }
 
 /* Writes a chain into the descriptor table and offers it; returns its head. */
-static uint16_t post(unsigned q, const struct tseg *s, unsigned n)
+static uint16_t post(unsigned q, const struct guest_buf *s, unsigned n)
 {
-	struct drv_queue *d = &drv[q];
-	struct virtq_avail *avail = hva(d->avail, 4 + 2ULL * d->num);
-	uint16_t head = d->next_desc;
-
-	for (unsigned i = 0; i < n; i++) {
-		uint16_t id = (uint16_t)((head + i) & (d->num - 1));
-		uint16_t flags =
-		    (s[i].write ? VIRTQ_DESC_F_WRITE : 0) | (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0);
-		struct virtq_desc desc = {
-			.addr = htole64(s[i].gpa),
-			.len = htole32(s[i].len),
-			.flags = htole16(flags),
-			.next = htole16((uint16_t)((id + 1) & (d->num - 1))),
-		};
-
-		memcpy(hva(d->desc + 16ULL * id, 16), &desc, sizeof(desc));
-	}
-	d->next_desc = (uint16_t)((head + n) & (d->num - 1));
-	avail->ring[d->avail_idx & (d->num - 1)] = htole16(head);
-	__atomic_store_n(&avail->idx, htole16(++d->avail_idx), __ATOMIC_RELEASE);
-	return head;
+	return guest_ring_post(&drv[q], s, n);
 }
 
 /* Offers a raw head, valid or not. */
 static void post_head(unsigned q, uint16_t head)
 {
-	struct drv_queue *d = &drv[q];
-	struct virtq_avail *avail = hva(d->avail, 4 + 2ULL * d->num);
-
-	avail->ring[d->avail_idx & (d->num - 1)] = htole16(head);
-	__atomic_store_n(&avail->idx, htole16(++d->avail_idx), __ATOMIC_RELEASE);
+	guest_ring_offer(&drv[q], head);
 }
 
 /* Copies s into guest RAM at gpa and returns the readable segment. */
-static struct tseg rseg(uint64_t gpa, const char *s)
+static struct guest_buf rseg(uint64_t gpa, const char *s)
 {
 	memcpy(hva(gpa, strlen(s)), s, strlen(s));
-	return (struct tseg){ gpa, (uint32_t)strlen(s), false };
+	return (struct guest_buf){ gpa, (uint32_t)strlen(s), 0 };
 }
 
 static void kick(unsigned q)
@@ -170,28 +102,8 @@ static void kick(unsigned q)
  */
 static void kick_if_wanted(unsigned q, uint16_t old)
 {
-	struct drv_queue *d = &drv[q];
-	uint16_t *flags = hva(d->used, 2);
-	uint16_t *avail_event = hva(d->used + 4 + 8ULL * d->num, 2);
-	bool wanted;
-
-	/* The driver's half of the store-load pairing of §2.7.13.4. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (d->event_idx)
-		wanted = virtq_need_event(le16toh(__atomic_load_n(avail_event, __ATOMIC_RELAXED)),
-					  d->avail_idx, old);
-	else
-		wanted =
-		    !(le16toh(__atomic_load_n(flags, __ATOMIC_RELAXED)) & VIRTQ_USED_F_NO_NOTIFY);
-	if (wanted)
+	if (guest_ring_kick_wanted(&drv[q], old))
 		kick(q);
-}
-
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
-
-	nanosleep(&ts, NULL);
 }
 
 static uint64_t now_ms(void)
@@ -205,35 +117,21 @@ static uint64_t now_ms(void)
 /* Waits up to WAIT_MS for used->idx of queue q to reach idx. */
 static bool wait_used(unsigned q, uint16_t idx)
 {
-	for (unsigned ms = 0; ms < WAIT_MS; ms++) {
-		if (used_idx(q) == idx)
-			return true;
-		sleep_ms(1);
-	}
-	return used_idx(q) == idx;
+	return guest_ring_wait_used(&drv[q], idx, WAIT_MS);
 }
 
 static bool wait_counter(unsigned *counter, unsigned want)
 {
-	for (unsigned ms = 0; ms < WAIT_MS; ms++) {
-		if (__atomic_load_n(counter, __ATOMIC_SEQ_CST) >= want)
-			return true;
-		sleep_ms(1);
-	}
-	return false;
+	return test_wait_counter(counter, want, WAIT_MS);
 }
 
 /* Sets queue q up as the transport would at DRIVER_OK: a fresh ring, zeroed. */
 static void queue_setup(unsigned q, uint64_t features)
 {
-	struct drv_queue *d = &drv[q];
+	struct guest_ring *d = &drv[q];
 
-	memset(d, 0, sizeof(*d));
-	d->num = VIRTIO_CONSOLE_QUEUE_SIZE;
-	d->desc = RING_GPA(q);
-	d->avail = RING_GPA(q) + 0x1000;
-	d->used = RING_GPA(q) + 0x2000;
-	d->event_idx = features & F_EVENT;
+	guest_ring_init(d, &mem, VIRTIO_CONSOLE_QUEUE_SIZE, RING_GPA(q), RING_GPA(q) + 0x1000,
+			RING_GPA(q) + 0x2000, features & F_EVENT);
 	memset(hva(RING_GPA(q), 0x10000), 0, 0x10000);
 	ck_assert_int_eq(
 	    virtq_init(&con.vdev.queues[q].vq, &mem, d->num, d->desc, d->avail, d->used, features),
@@ -286,18 +184,12 @@ static void setup(void)
 {
 	char err[256];
 
-	mem.gpa = RAM_BASE;
-	mem.size = RAM_SIZE;
-	mem.hva = aligned_alloc(4096, RAM_SIZE);
-	ck_assert_ptr_nonnull(mem.hva);
-	memset(mem.hva, 0, RAM_SIZE);
-	memset(notified, 0, sizeof(notified));
-	needs_reset = config_changed = 0;
+	guest_ram_alloc(&mem, RAM_BASE, RAM_SIZE);
 	active = false;
 	out_fd = new_memfd();
 	log_fd = new_memfd();
 	ck_assert_int_eq(virtio_console_init(&con, out_fd, log_fd, &mem, err, sizeof(err)), 0);
-	con.vdev.transport_ops = &fake_ops;
+	fake_transport_attach(&con.vdev, &ft);
 	for (unsigned q = 0; q < 2; q++) {
 		con.vdev.queues[q].kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 		ck_assert_int_ge(con.vdev.queues[q].kick_fd, 0);
@@ -314,7 +206,7 @@ static void teardown(void)
 	close(out_fd);
 	if (log_fd >= 0)
 		close(log_fd);
-	free(mem.hva);
+	guest_ram_free(&mem);
 }
 
 /* --- the device as the transport sees it ------------------------------------ */
@@ -349,10 +241,10 @@ END_TEST
 /* _i: 0 plain rings, 1 EVENT_IDX. */
 START_TEST(test_tx_in_order)
 {
-	struct tseg a[] = { rseg(BUF_GPA, "hello, ") };
-	struct tseg b[] = { rseg(BUF_GPA + 0x100, "wor"), rseg(BUF_GPA + 0x200, "ld") };
-	struct tseg c[] = { rseg(BUF_GPA + 0x300, "!\n") };
-	struct tseg d[] = { rseg(BUF_GPA + 0x400, "bye\n") };
+	struct guest_buf a[] = { rseg(BUF_GPA, "hello, ") };
+	struct guest_buf b[] = { rseg(BUF_GPA + 0x100, "wor"), rseg(BUF_GPA + 0x200, "ld") };
+	struct guest_buf c[] = { rseg(BUF_GPA + 0x300, "!\n") };
+	struct guest_buf d[] = { rseg(BUF_GPA + 0x400, "bye\n") };
 	uint16_t heads[3];
 
 	start(_i ? F_EVENT : 0);
@@ -367,7 +259,7 @@ START_TEST(test_tx_in_order)
 		ck_assert_uint_eq(used_id(TXQ, i), heads[i]);
 		ck_assert_uint_eq(used_len(TXQ, i), 0);
 	}
-	ck_assert_uint_ge(__atomic_load_n(&notified[TXQ], __ATOMIC_SEQ_CST), 1);
+	ck_assert_uint_ge(__atomic_load_n(&ft.notified[TXQ], __ATOMIC_SEQ_CST), 1);
 
 	/* The thread went back to sleep and wakes for the next kick. */
 	post(TXQ, d, 1);
@@ -377,7 +269,7 @@ START_TEST(test_tx_in_order)
 	output_is(log_fd, "hello, world!\nbye\n");
 	ck_assert_uint_eq(con.vdev.stats.bytes_read, 18);
 	ck_assert_uint_eq(con.vdev.stats.requests, 4);
-	ck_assert_uint_eq(needs_reset, 0);
+	ck_assert_uint_eq(ft.needs_reset, 0);
 }
 END_TEST
 
@@ -395,7 +287,7 @@ START_TEST(test_tx_many)
 	for (unsigned round = 0; round < 8; round++) {
 		for (unsigned k = 0; k < 100; k++) {
 			char s[8];
-			struct tseg seg;
+			struct guest_buf seg;
 			uint16_t old = drv[TXQ].avail_idx;
 
 			snprintf(s, sizeof(s), "%u.%02u ", round, k);
@@ -416,7 +308,7 @@ END_TEST
 
 START_TEST(test_tx_before_kick)
 {
-	struct tseg a[] = { rseg(BUF_GPA, "early") };
+	struct guest_buf a[] = { rseg(BUF_GPA, "early") };
 
 	/* Posted before DRIVER_OK, never kicked: the thread drains before it waits. */
 	con.vdev.features = 0;
@@ -432,7 +324,8 @@ END_TEST
 
 START_TEST(test_tx_writable_ignored)
 {
-	struct tseg a[] = { rseg(BUF_GPA, "abc"), { BUF_GPA + 0x100, 64, true } };
+	struct guest_buf a[] = { rseg(BUF_GPA, "abc"),
+				 { BUF_GPA + 0x100, 64, VIRTQ_DESC_F_WRITE } };
 	uint8_t *w = hva(BUF_GPA + 0x100, 64);
 
 	memset(w, 0x5a, 64);
@@ -451,9 +344,7 @@ START_TEST(test_tx_cap)
 {
 	/* Three descriptors aliasing one 512 KiB buffer: 1.5 MiB of output asked for. */
 	const uint32_t len = 512 << 10;
-	struct tseg a[] = { { BUF_GPA, len, false },
-			    { BUF_GPA, len, false },
-			    { BUF_GPA, len, false } };
+	struct guest_buf a[] = { { BUF_GPA, len, 0 }, { BUF_GPA, len, 0 }, { BUF_GPA, len, 0 } };
 	struct stat st;
 
 	memset(hva(BUF_GPA, len), 'x', len);
@@ -469,25 +360,31 @@ START_TEST(test_tx_cap)
 }
 END_TEST
 
-START_TEST(test_tx_epipe)
+/* Console output goes into a new pipe from here on: p[1] is the device's end. */
+static void out_to_pipe(int p[2])
 {
-	struct tseg a[] = { rseg(BUF_GPA, "lost ") };
-	struct tseg b[] = { rseg(BUF_GPA + 0x100, "and logged") };
-	int p[2];
-
-	/* Nobody reads the console any more: output is dropped, the guest goes on. */
 	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
-	close(p[0]);
 	close(out_fd);
 	out_fd = p[1];
 	con.out_fd = p[1];
+}
+
+START_TEST(test_tx_epipe)
+{
+	struct guest_buf a[] = { rseg(BUF_GPA, "lost ") };
+	struct guest_buf b[] = { rseg(BUF_GPA + 0x100, "and logged") };
+	int p[2];
+
+	/* Nobody reads the console any more: output is dropped, the guest goes on. */
+	out_to_pipe(p);
+	close(p[0]);
 	start(0);
 	post(TXQ, a, 1);
 	post(TXQ, b, 1);
 	kick(TXQ);
 	ck_assert(wait_used(TXQ, 2));
 	output_is(log_fd, "lost and logged");
-	ck_assert_uint_eq(needs_reset, 0);
+	ck_assert_uint_eq(ft.needs_reset, 0);
 }
 END_TEST
 
@@ -506,30 +403,34 @@ static void fill_pipe(int w)
 	ck_assert_int_eq(fcntl(w, F_SETFL, flags), 0);
 }
 
-START_TEST(test_tx_flow_control)
+/* Transmits s into a pipe p whose reader has not read yet, and which is full. */
+static void tx_stalled(int p[2], const char *s)
 {
-	struct tseg a[] = { rseg(BUF_GPA, "tail!") };
-	char buf[4096], last[6] = { 0 };
-	int p[2];
-	ssize_t n;
+	struct guest_buf a[] = { rseg(BUF_GPA, s) };
 
-	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
-	close(out_fd);
-	out_fd = p[1];
-	con.out_fd = p[1];
+	out_to_pipe(p);
 	fill_pipe(p[1]);
 	start(0);
 	post(TXQ, a, 1);
 	kick(TXQ);
+}
+
+START_TEST(test_tx_flow_control)
+{
+	char buf[4096], last[6] = { 0 };
+	int p[2];
+	ssize_t n;
+
+	tx_stalled(p, "tail!");
 	/* Not completed while the reader lags: the output is not in the fd yet. */
-	sleep_ms(100);
+	test_sleep_ms(100);
 	ck_assert_uint_eq(used_idx(TXQ), 0);
 	ck_assert_int_eq(fcntl(p[0], F_SETFL, O_NONBLOCK), 0);
 	for (unsigned ms = 0; ms < WAIT_MS && used_idx(TXQ) == 0; ms++) {
 		while ((n = read(p[0], buf, sizeof(buf))) > 0)
 			if (n >= 5)
 				memcpy(last, buf + n - 5, 5);
-		sleep_ms(1);
+		test_sleep_ms(1);
 	}
 	ck_assert_uint_eq(used_idx(TXQ), 1);
 	while ((n = read(p[0], buf, sizeof(buf))) > 0)
@@ -542,20 +443,12 @@ END_TEST
 
 START_TEST(test_tx_stalled_reset)
 {
-	struct tseg a[] = { rseg(BUF_GPA, "never read") };
 	uint64_t t0;
 	int p[2];
 
 	/* A reader that never reads must not hang reset() (a vCPU, or teardown). */
-	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
-	close(out_fd);
-	out_fd = p[1];
-	con.out_fd = p[1];
-	fill_pipe(p[1]);
-	start(0);
-	post(TXQ, a, 1);
-	kick(TXQ);
-	sleep_ms(50);
+	tx_stalled(p, "never read");
+	test_sleep_ms(50);
 	t0 = now_ms();
 	stop();
 	ck_assert_uint_lt(now_ms() - t0, WAIT_MS);
@@ -570,18 +463,18 @@ START_TEST(test_tx_broken_ring)
 	start(0);
 	post_head(TXQ, 200); /* head >= num */
 	kick(TXQ);
-	ck_assert(wait_counter(&needs_reset, 1));
+	ck_assert(wait_counter(&ft.needs_reset, 1));
 	ck_assert_uint_eq(used_idx(TXQ), 0);
 	/* The thread stopped using the queue; reset still joins it. */
 	stop();
-	ck_assert_uint_eq(needs_reset, 1);
+	ck_assert_uint_eq(ft.needs_reset, 1);
 }
 END_TEST
 
 START_TEST(test_reset_reactivate)
 {
-	struct tseg a[] = { rseg(BUF_GPA, "one ") };
-	struct tseg b[] = { rseg(BUF_GPA + 0x100, "two") };
+	struct guest_buf a[] = { rseg(BUF_GPA, "one ") };
+	struct guest_buf b[] = { rseg(BUF_GPA + 0x100, "two") };
 
 	start(0);
 	post(TXQ, a, 1);
@@ -593,7 +486,7 @@ START_TEST(test_reset_reactivate)
 	 * the new thread must sleep and wake like the first one did.
 	 */
 	start(F_EVENT);
-	sleep_ms(50);
+	test_sleep_ms(50);
 	post(TXQ, b, 1);
 	kick(TXQ);
 	ck_assert(wait_used(TXQ, 1));
@@ -623,17 +516,17 @@ END_TEST
 
 /* --- input ------------------------------------------------------------------ */
 
-static struct tseg wseg(uint64_t gpa, uint32_t len)
+static struct guest_buf wseg(uint64_t gpa, uint32_t len)
 {
 	memset(hva(gpa, len), 0xee, len);
-	return (struct tseg){ gpa, len, true };
+	return (struct guest_buf){ gpa, len, VIRTQ_DESC_F_WRITE };
 }
 
 START_TEST(test_rx_input)
 {
-	struct tseg a[] = { wseg(BUF_GPA, 4) };
-	struct tseg b[] = { wseg(BUF_GPA + 0x100, 4) };
-	struct tseg c[] = { wseg(BUF_GPA + 0x200, 16) };
+	struct guest_buf a[] = { wseg(BUF_GPA, 4) };
+	struct guest_buf b[] = { wseg(BUF_GPA + 0x100, 4) };
+	struct guest_buf c[] = { wseg(BUF_GPA + 0x200, 16) };
 	const uint8_t *in = (const uint8_t *)"abcdefghij";
 
 	/* Before DRIVER_OK there is nowhere to put input. */
@@ -653,7 +546,7 @@ START_TEST(test_rx_input)
 	ck_assert_uint_eq(used_len(RXQ, 1), 4);
 	ck_assert_mem_eq(hva(BUF_GPA, 4), "abcd", 4);
 	ck_assert_mem_eq(hva(BUF_GPA + 0x100, 4), "efgh", 4);
-	ck_assert_uint_eq(notified[RXQ], 1);
+	ck_assert_uint_eq(ft.notified[RXQ], 1);
 	/* The rest waits for the driver. */
 	ck_assert_uint_eq(virtio_console_input(&con, in + 8, 2), 0);
 	post(RXQ, c, 1);
@@ -665,15 +558,15 @@ START_TEST(test_rx_input)
 	post(RXQ, a, 1);
 	ck_assert_uint_eq(virtio_console_input(&con, in, 0), 0);
 	ck_assert_uint_eq(used_idx(RXQ), 3);
-	ck_assert_uint_eq(needs_reset, 0);
+	ck_assert_uint_eq(ft.needs_reset, 0);
 }
 END_TEST
 
 START_TEST(test_rx_odd_chains)
 {
-	struct tseg ro[] = { rseg(BUF_GPA, "keep") };
-	struct tseg rw[] = { rseg(BUF_GPA + 0x100, "mine"), wseg(BUF_GPA + 0x200, 2),
-			     wseg(BUF_GPA + 0x300, 8) };
+	struct guest_buf ro[] = { rseg(BUF_GPA, "keep") };
+	struct guest_buf rw[] = { rseg(BUF_GPA + 0x100, "mine"), wseg(BUF_GPA + 0x200, 2),
+				  wseg(BUF_GPA + 0x300, 8) };
 
 	start(0);
 	/* Read-only: returned empty, takes nothing. Mixed: only the writable part is ours. */
@@ -692,7 +585,7 @@ END_TEST
 
 START_TEST(test_rx_after_reset)
 {
-	struct tseg a[] = { wseg(BUF_GPA, 4) };
+	struct guest_buf a[] = { wseg(BUF_GPA, 4) };
 
 	start(0);
 	post(RXQ, a, 1);
@@ -704,16 +597,16 @@ END_TEST
 
 START_TEST(test_rx_broken_ring)
 {
-	struct tseg a[] = { wseg(BUF_GPA, 4) };
+	struct guest_buf a[] = { wseg(BUF_GPA, 4) };
 
 	start(0);
 	post(RXQ, a, 1);
 	post_head(RXQ, 128);
 	/* The good chain is delivered, the bad head breaks the ring once. */
 	ck_assert_uint_eq(virtio_console_input(&con, (const uint8_t *)"abcdef", 6), 4);
-	ck_assert_uint_eq(needs_reset, 1);
+	ck_assert_uint_eq(ft.needs_reset, 1);
 	ck_assert_uint_eq(virtio_console_input(&con, (const uint8_t *)"ef", 2), 0);
-	ck_assert_uint_eq(needs_reset, 1);
+	ck_assert_uint_eq(ft.needs_reset, 1);
 	ck_assert_uint_eq(used_idx(RXQ), 1);
 }
 END_TEST
@@ -738,18 +631,18 @@ START_TEST(test_rx_reset_race)
 	race_taken = 0;
 	ck_assert_int_eq(pthread_create(&th, NULL, race_input, NULL), 0);
 	for (unsigned k = 0; k < 50; k++) {
-		struct tseg a[] = { wseg(BUF_GPA + 0x100 * (k % 16), 1) };
+		struct guest_buf a[] = { wseg(BUF_GPA + 0x100 * (k % 16), 1) };
 
 		start(0);
 		post(RXQ, a, 1);
-		sleep_ms(1);
+		test_sleep_ms(1);
 		stop();
 	}
 	__atomic_store_n(&race_done, true, __ATOMIC_RELEASE);
 	pthread_join(th, NULL);
 	ck_assert_uint_le(race_taken, 50);
 	ck_assert_uint_eq(con.vdev.stats.bytes_written, race_taken);
-	ck_assert_uint_eq(needs_reset, 0);
+	ck_assert_uint_eq(ft.needs_reset, 0);
 }
 END_TEST
 

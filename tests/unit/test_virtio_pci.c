@@ -20,6 +20,7 @@
 
 #include "../../virtio/pci.h"
 #include "../../vmm/layout.h"
+#include "guest_ring.h"
 #include "suites.h"
 
 #define RAM_BASE 0x80000000ULL
@@ -298,11 +299,7 @@ static void setup(void)
 {
 	static const struct pci_dev_id other = { .vendor = 0x1234, .device = 0x1111 };
 
-	mem.gpa = RAM_BASE;
-	mem.size = RAM_SIZE;
-	mem.hva = aligned_alloc(4096, RAM_SIZE);
-	ck_assert_ptr_nonnull(mem.hva);
-	memset(mem.hva, 0, RAM_SIZE);
+	guest_ram_alloc(&mem, RAM_BASE, RAM_SIZE);
 	bus_init(&bus);
 	pci_host_init(&host);
 	for (unsigned i = 0; i < PCI_NR_INTX; i++)
@@ -329,7 +326,7 @@ static void teardown(void)
 		virtio_pci_destroy(&vp);
 	pci_host_destroy(&host);
 	bus_destroy(&bus);
-	free(mem.hva);
+	guest_ram_free(&mem);
 }
 
 /* Init and add, as main() will; the ffp.no_* switches must be set before. */
@@ -472,6 +469,22 @@ static void bring_up(void)
 	setup_queue(0, QMAX, 1);
 	setup_queue(1, QMAX / 2, 2);
 	add_status(VIRTIO_STATUS_DRIVER_OK);
+}
+
+/* DRIVER_OK does not start the device: it asks for a reset instead. */
+static void driver_ok_refused(void)
+{
+	add_status(VIRTIO_STATUS_DRIVER_OK);
+	ck_assert_uint_eq(fdv.activates, 0);
+	ck_assert(status() & VIRTIO_STATUS_DEVICE_NEEDS_RESET);
+}
+
+/* The driver resets the device; ops->reset() has then run resets times in all. */
+static void reset_expect(unsigned resets)
+{
+	common_wr(VIRTIO_PCI_COMMON_STATUS, 1, 0);
+	ck_assert_uint_eq(status(), 0);
+	ck_assert_uint_eq(fdv.resets, resets);
 }
 
 static uint64_t efd_take(int fd)
@@ -896,17 +909,13 @@ START_TEST(test_invalid_rings)
 	ck_assert(negotiate(F_V1));
 	setup_queue(0, QMAX, VIRTIO_MSI_NO_VECTOR);
 	common_wr(VIRTIO_PCI_COMMON_Q_DESC, 8, RAM_BASE + RAM_SIZE - 16); /* runs out of RAM */
-	add_status(VIRTIO_STATUS_DRIVER_OK);
-	ck_assert_uint_eq(fdv.activates, 0);
-	ck_assert(status() & VIRTIO_STATUS_DEVICE_NEEDS_RESET);
+	driver_ok_refused();
 	/* The configuration change went out on INTx (MSI-X is off). */
 	ck_assert_uint_eq(bar_rd(VIRTIO_PCI_ISR_OFF, 1), VIRTIO_PCI_ISR_CONFIG);
 	ck_assert_uint_ge(ffp.nr_spi, 2);
 	ck_assert(ffp.spi[0].level);
 	/* A reset recovers, without ops->reset (never activated). */
-	common_wr(VIRTIO_PCI_COMMON_STATUS, 1, 0);
-	ck_assert_uint_eq(status(), 0);
-	ck_assert_uint_eq(fdv.resets, 0);
+	reset_expect(0);
 }
 END_TEST
 
@@ -916,9 +925,7 @@ START_TEST(test_misaligned_ring)
 	ck_assert(negotiate(F_V1));
 	setup_queue(0, QMAX, VIRTIO_MSI_NO_VECTOR);
 	common_wr(VIRTIO_PCI_COMMON_Q_DEVICE, 8, USED(0) + 2); /* used ring needs 4 */
-	add_status(VIRTIO_STATUS_DRIVER_OK);
-	ck_assert_uint_eq(fdv.activates, 0);
-	ck_assert(status() & VIRTIO_STATUS_DEVICE_NEEDS_RESET);
+	driver_ok_refused();
 }
 END_TEST
 
@@ -931,9 +938,7 @@ START_TEST(test_bad_queue_size)
 		ck_assert(negotiate(F_V1));
 		setup_queue(0, bad[i], VIRTIO_MSI_NO_VECTOR);
 		ck_assert_uint_eq(common_rd(VIRTIO_PCI_COMMON_Q_ENABLE, 2), 0);
-		add_status(VIRTIO_STATUS_DRIVER_OK);
-		ck_assert_uint_eq(fdv.activates, 0);
-		ck_assert(status() & VIRTIO_STATUS_DEVICE_NEEDS_RESET);
+		driver_ok_refused();
 	}
 	/* A smaller power of two is fine. */
 	ck_assert(negotiate(F_V1));
@@ -960,10 +965,8 @@ START_TEST(test_reset)
 {
 	start_mapped();
 	bring_up();
-	common_wr(VIRTIO_PCI_COMMON_STATUS, 1, 0);
-	ck_assert_uint_eq(fdv.resets, 1);
+	reset_expect(1);
 	ck_assert_uint_eq(STAT(resets), 1);
-	ck_assert_uint_eq(status(), 0);
 	ck_assert_uint_eq(fdv.dev.features, 0);
 	ck_assert_uint_eq(common_rd(VIRTIO_PCI_COMMON_MSIX, 2), VIRTIO_MSI_NO_VECTOR);
 	ck_assert_uint_eq(common_rd(VIRTIO_PCI_COMMON_Q_SELECT, 2), 0);
@@ -1356,9 +1359,7 @@ START_TEST(test_needs_reset_from_device)
 	/* The driver's read-modify-write of status keeps the device's bit. */
 	add_status(VIRTIO_STATUS_FAILED);
 	ck_assert(status() & VIRTIO_STATUS_DEVICE_NEEDS_RESET);
-	common_wr(VIRTIO_PCI_COMMON_STATUS, 1, 0);
-	ck_assert_uint_eq(status(), 0);
-	ck_assert_uint_eq(fdv.resets, 1);
+	reset_expect(1);
 }
 END_TEST
 

@@ -15,6 +15,7 @@
 
 #include "../../virtio/rng.h"
 #include "../../vmm/mem.h"
+#include "guest_ring.h"
 #include "suites.h"
 
 #define RAM_BASE  0x40000000ULL
@@ -28,106 +29,45 @@
 #define F_EVENT (1ULL << VIRTIO_F_EVENT_IDX)
 #define WAIT_MS 2000
 
-/* --- a fake transport ------------------------------------------------------ */
-
-static unsigned notified, needs_reset;
-
-static void fake_notify_queue(struct virtio_dev *dev, unsigned q)
-{
-	(void)dev;
-	(void)q;
-	__atomic_fetch_add(&notified, 1, __ATOMIC_SEQ_CST);
-}
-
-static void fake_notify_config(struct virtio_dev *dev)
-{
-	(void)dev;
-}
-
-static void fake_needs_reset(struct virtio_dev *dev)
-{
-	(void)dev;
-	__atomic_fetch_add(&needs_reset, 1, __ATOMIC_SEQ_CST);
-}
-
-static const struct virtio_transport_ops fake_ops = {
-	.notify_queue = fake_notify_queue,
-	.notify_config = fake_notify_config,
-	.needs_reset = fake_needs_reset,
-};
-
 /* --- a tiny driver --------------------------------------------------------- */
-
-struct tseg {
-	uint64_t gpa;
-	uint32_t len;
-	bool write;
-};
 
 static struct guest_mem mem;
 static struct virtio_rng rng;
+static struct guest_ring drv;
+static struct fake_transport ft;
 static bool active;
-static uint16_t drv_avail_idx, drv_next_desc;
-static bool drv_event_idx;
 
 static void *hva(uint64_t gpa, uint64_t len)
 {
-	void *p = guest_ptr(&mem, gpa, len);
-
-	if (!p)
-		ck_abort_msg("test bug: gpa 0x%llx not in RAM", (unsigned long long)gpa);
-	return p;
-}
-
-static struct virtq_used *used_ring(void)
-{
-	return hva(USED_GPA, 4 + 8ULL * NUM);
+	return guest_ram_ptr(&mem, gpa, len);
 }
 
 static uint16_t used_idx(void)
 {
-	return le16toh(__atomic_load_n(&used_ring()->idx, __ATOMIC_ACQUIRE));
+	return guest_ring_used_idx(&drv);
 }
 
 static uint32_t used_len(uint16_t i)
 {
-	return le32toh(used_ring()->ring[i % NUM].len);
+	return guest_ring_used(&drv, i).len;
 }
 
 static void offer(uint16_t head)
 {
-	struct virtq_avail *avail = hva(AVAIL_GPA, 4 + 2ULL * NUM);
-
-	avail->ring[drv_avail_idx % NUM] = htole16(head);
-	__atomic_store_n(&avail->idx, htole16(++drv_avail_idx), __ATOMIC_RELEASE);
+	guest_ring_offer(&drv, head);
 }
 
 /* Writes a chain into the descriptor table and offers it. */
-static void post(const struct tseg *s, unsigned n)
+static void post(const struct guest_buf *s, unsigned n)
 {
-	uint16_t head = drv_next_desc;
-
-	for (unsigned i = 0; i < n; i++) {
-		uint16_t id = (uint16_t)((head + i) % NUM);
-		struct virtq_desc desc = {
-			.addr = htole64(s[i].gpa),
-			.len = htole32(s[i].len),
-			.flags = htole16((s[i].write ? VIRTQ_DESC_F_WRITE : 0) |
-					 (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0)),
-			.next = htole16((uint16_t)((id + 1) % NUM)),
-		};
-
-		memcpy(hva(DESC_GPA + 16ULL * id, 16), &desc, sizeof(desc));
-	}
-	drv_next_desc = (uint16_t)((head + n) % NUM);
-	offer(head);
+	guest_ring_post(&drv, s, n);
 }
 
 /* A zeroed device-writable buffer. */
-static struct tseg wseg(uint64_t gpa, uint32_t len)
+static struct guest_buf wseg(uint64_t gpa, uint32_t len)
 {
 	memset(hva(gpa, len), 0, len);
-	return (struct tseg){ gpa, len, true };
+	return (struct guest_buf){ gpa, len, VIRTQ_DESC_F_WRITE };
 }
 
 static bool all_zero(uint64_t gpa, uint32_t len)
@@ -152,44 +92,19 @@ static void kick(void)
  */
 static void kick_if_wanted(uint16_t old)
 {
-	uint16_t *flags = hva(USED_GPA, 2);
-	uint16_t *avail_event = hva(USED_GPA + 4 + 8ULL * NUM, 2);
-	bool wanted;
-
-	/* The driver's half of the store-load pairing of §2.7.13.4. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (drv_event_idx)
-		wanted = virtq_need_event(le16toh(__atomic_load_n(avail_event, __ATOMIC_RELAXED)),
-					  drv_avail_idx, old);
-	else
-		wanted =
-		    !(le16toh(__atomic_load_n(flags, __ATOMIC_RELAXED)) & VIRTQ_USED_F_NO_NOTIFY);
-	if (wanted)
+	if (guest_ring_kick_wanted(&drv, old))
 		kick();
-}
-
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
-
-	nanosleep(&ts, NULL);
 }
 
 static bool wait_used(uint16_t idx)
 {
-	for (unsigned ms = 0; ms < WAIT_MS; ms++) {
-		if (used_idx() == idx)
-			return true;
-		sleep_ms(1);
-	}
-	return used_idx() == idx;
+	return guest_ring_wait_used(&drv, idx, WAIT_MS);
 }
 
 /* The transport's part at DRIVER_OK: a fresh ring, then activate(). */
 static void queue_setup(uint64_t features)
 {
-	drv_avail_idx = drv_next_desc = 0;
-	drv_event_idx = features & F_EVENT;
+	guest_ring_init(&drv, &mem, NUM, DESC_GPA, AVAIL_GPA, USED_GPA, features & F_EVENT);
 	memset(hva(RAM_BASE, 0x10000), 0, 0x10000);
 	rng.vdev.features = features;
 	ck_assert_int_eq(
@@ -215,15 +130,10 @@ static void setup(void)
 {
 	char err[256];
 
-	mem.gpa = RAM_BASE;
-	mem.size = RAM_SIZE;
-	mem.hva = aligned_alloc(4096, RAM_SIZE);
-	ck_assert_ptr_nonnull(mem.hva);
-	memset(mem.hva, 0, RAM_SIZE);
-	notified = needs_reset = 0;
+	guest_ram_alloc(&mem, RAM_BASE, RAM_SIZE);
 	active = false;
 	ck_assert_int_eq(virtio_rng_init(&rng, &mem, err, sizeof(err)), 0);
-	rng.vdev.transport_ops = &fake_ops;
+	fake_transport_attach(&rng.vdev, &ft);
 	rng.vdev.queues[0].kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	ck_assert_int_ge(rng.vdev.queues[0].kick_fd, 0);
 }
@@ -234,7 +144,7 @@ static void teardown(void)
 		stop();
 	rng.vdev.ops->destroy(&rng.vdev);
 	close(rng.vdev.queues[0].kick_fd);
-	free(mem.hva);
+	guest_ram_free(&mem);
 }
 
 /* --- tests ------------------------------------------------------------------- */
@@ -260,7 +170,7 @@ END_TEST
 /* _i: 0 plain rings, 1 EVENT_IDX. */
 START_TEST(test_fill)
 {
-	struct tseg a[] = { wseg(BUF_GPA, 64) };
+	struct guest_buf a[] = { wseg(BUF_GPA, 64) };
 
 	start(_i ? F_EVENT : 0);
 	post(a, 1);
@@ -270,17 +180,17 @@ START_TEST(test_fill)
 	ck_assert(!all_zero(BUF_GPA, 64));
 	ck_assert_uint_eq(rng.vdev.stats.requests, 1);
 	ck_assert_uint_eq(rng.vdev.stats.bytes_written, 64);
-	ck_assert_uint_ge(__atomic_load_n(&notified, __ATOMIC_SEQ_CST), 1);
-	ck_assert_uint_eq(needs_reset, 0);
+	ck_assert_uint_ge(__atomic_load_n(&ft.notified[0], __ATOMIC_SEQ_CST), 1);
+	ck_assert_uint_eq(ft.needs_reset, 0);
 }
 END_TEST
 
 START_TEST(test_fill_segments)
 {
-	struct tseg a[] = { { BUF_GPA, 4, false },
-			    wseg(BUF_GPA + 0x100, 16),
-			    wseg(BUF_GPA + 0x200, 100),
-			    wseg(BUF_GPA + 0x300, 7) };
+	struct guest_buf a[] = { { BUF_GPA, 4, 0 },
+				 wseg(BUF_GPA + 0x100, 16),
+				 wseg(BUF_GPA + 0x200, 100),
+				 wseg(BUF_GPA + 0x300, 7) };
 
 	memcpy(hva(BUF_GPA, 4), "keep", 4);
 	start(0);
@@ -302,7 +212,7 @@ END_TEST
 START_TEST(test_fill_capped)
 {
 	const uint32_t len = 100 << 10;
-	struct tseg a[] = { wseg(BUF_GPA, len) };
+	struct guest_buf a[] = { wseg(BUF_GPA, len) };
 
 	start(0);
 	post(a, 1);
@@ -319,8 +229,8 @@ END_TEST
 
 START_TEST(test_read_only_chain)
 {
-	struct tseg a[] = { { BUF_GPA, 64, false } };
-	struct tseg b[] = { wseg(BUF_GPA + 0x100, 32) };
+	struct guest_buf a[] = { { BUF_GPA, 64, 0 } };
+	struct guest_buf b[] = { wseg(BUF_GPA + 0x100, 32) };
 
 	memset(hva(BUF_GPA, 64), 0, 64);
 	start(0);
@@ -333,7 +243,7 @@ START_TEST(test_read_only_chain)
 	ck_assert_uint_eq(used_len(1), 32);
 	ck_assert(all_zero(BUF_GPA, 64));
 	ck_assert(!all_zero(BUF_GPA + 0x100, 32));
-	ck_assert_uint_eq(needs_reset, 0);
+	ck_assert_uint_eq(ft.needs_reset, 0);
 }
 END_TEST
 
@@ -348,8 +258,8 @@ START_TEST(test_many)
 	 */
 	for (unsigned round = 0; round < 5; round++) {
 		for (unsigned k = 0; k < NUM; k++) {
-			struct tseg a[] = { wseg(BUF_GPA + 32ULL * k, 32) };
-			uint16_t old = drv_avail_idx;
+			struct guest_buf a[] = { wseg(BUF_GPA + 32ULL * k, 32) };
+			uint16_t old = drv.avail_idx;
 
 			post(a, 1);
 			kick_if_wanted(old);
@@ -366,7 +276,7 @@ END_TEST
 
 START_TEST(test_before_kick)
 {
-	struct tseg a[] = { wseg(BUF_GPA, 16) };
+	struct guest_buf a[] = { wseg(BUF_GPA, 16) };
 
 	/* Posted before DRIVER_OK, never kicked: the thread drains before it waits. */
 	queue_setup(0);
@@ -383,10 +293,8 @@ START_TEST(test_broken_ring)
 	start(0);
 	offer(NUM); /* head >= num */
 	kick();
-	for (unsigned ms = 0; ms < WAIT_MS && !__atomic_load_n(&needs_reset, __ATOMIC_SEQ_CST);
-	     ms++)
-		sleep_ms(1);
-	ck_assert_uint_eq(needs_reset, 1);
+	test_wait_counter(&ft.needs_reset, 1, WAIT_MS);
+	ck_assert_uint_eq(ft.needs_reset, 1);
 	ck_assert_uint_eq(used_idx(), 0);
 	stop();
 }
@@ -394,7 +302,7 @@ END_TEST
 
 START_TEST(test_reset_reactivate)
 {
-	struct tseg a[] = { wseg(BUF_GPA, 16) };
+	struct guest_buf a[] = { wseg(BUF_GPA, 16) };
 
 	start(0);
 	post(a, 1);
@@ -405,14 +313,14 @@ START_TEST(test_reset_reactivate)
 	queue_setup(0);
 	post(a, 1);
 	kick();
-	sleep_ms(50);
+	test_sleep_ms(50);
 	ck_assert_uint_eq(used_idx(), 0);
 	ck_assert_int_eq(rng.vdev.ops->activate(&rng.vdev), 0);
 	active = true;
 	ck_assert(wait_used(1));
 	ck_assert_uint_eq(used_len(0), 16);
 	/* The new thread sleeps and wakes like the first one did. */
-	sleep_ms(50);
+	test_sleep_ms(50);
 	post(a, 1);
 	kick();
 	ck_assert(wait_used(2));

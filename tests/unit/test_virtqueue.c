@@ -12,6 +12,7 @@
 
 #include "../../virtio/virtqueue.h"
 #include "../../vmm/mem.h"
+#include "guest_ring.h"
 #include "suites.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -39,60 +40,35 @@
 static struct guest_mem mem;
 static struct virtq vq;
 static struct virtq_chain chain; /* 16 KiB: not on the stack */
-static unsigned drv_num;	 /* the queue size the driver set up */
-static uint16_t drv_avail_idx;	 /* the driver's copy of avail->idx */
+static struct guest_ring drv;	 /* num: the queue size the driver set up */
 
 static void setup(void)
 {
-	mem.gpa = RAM_BASE;
-	mem.size = RAM_SIZE;
-	mem.hva = aligned_alloc(4096, RAM_SIZE);
-	ck_assert_ptr_nonnull(mem.hva);
-	memset(mem.hva, 0, RAM_SIZE);
+	guest_ram_alloc(&mem, RAM_BASE, RAM_SIZE);
 	memset(&vq, 0, sizeof(vq));
-	drv_num = 0;
-	drv_avail_idx = 0;
+	guest_ring_init(&drv, &mem, 0, DESC_GPA, AVAIL_GPA, USED_GPA, false);
 }
 
 static void teardown(void)
 {
-	free(mem.hva);
+	guest_ram_free(&mem);
 }
 
 /* --- a tiny driver ----------------------------------------------------------- */
 
 static void *hva(uint64_t gpa, uint64_t len)
 {
-	void *p = guest_ptr(&mem, gpa, len);
-
-	/* Not ck_assert: that records a location per call, and cycle() calls us 2^16 times. */
-	if (!p)
-		ck_abort_msg("test bug: gpa 0x%llx not in RAM", (unsigned long long)gpa);
-	return p;
-}
-
-/* Writes entry i of the descriptor table at table (the ring's or an indirect one). */
-static void put_desc(uint64_t table, unsigned i, uint64_t addr, uint32_t len, uint16_t flags,
-		     uint16_t next)
-{
-	struct virtq_desc d = {
-		.addr = htole64(addr),
-		.len = htole32(len),
-		.flags = htole16(flags),
-		.next = htole16(next),
-	};
-
-	memcpy(hva(table + 16ULL * i, 16), &d, sizeof(d));
+	return guest_ram_ptr(&mem, gpa, len);
 }
 
 static void desc(unsigned i, uint64_t addr, uint32_t len, uint16_t flags, uint16_t next)
 {
-	put_desc(DESC_GPA, i, addr, len, flags, next);
+	guest_desc_put(&mem, DESC_GPA, i, addr, len, flags, next);
 }
 
 static void ind(unsigned i, uint64_t addr, uint32_t len, uint16_t flags, uint16_t next)
 {
-	put_desc(TABLE_GPA, i, addr, len, flags, next);
+	guest_desc_put(&mem, TABLE_GPA, i, addr, len, flags, next);
 }
 
 static struct virtq_avail *avail(void)
@@ -113,23 +89,22 @@ static void set_avail_idx(uint16_t idx)
 /* Publishes a chain head: the ring entry first, then idx with release (§2.7.13). */
 static void offer(uint16_t head)
 {
-	avail()->ring[drv_avail_idx & (drv_num - 1)] = htole16(head);
-	set_avail_idx(++drv_avail_idx);
+	guest_ring_offer(&drv, head);
 }
 
 static void set_used_event(uint16_t v)
 {
-	*(uint16_t *)hva(AVAIL_GPA + 4 + 2ULL * drv_num, 2) = htole16(v);
+	*(uint16_t *)hva(AVAIL_GPA + 4 + 2ULL * drv.num, 2) = htole16(v);
 }
 
 static uint16_t avail_event(void)
 {
-	return le16toh(*(uint16_t *)hva(USED_GPA + 4 + 8ULL * drv_num, 2));
+	return le16toh(*(uint16_t *)hva(USED_GPA + 4 + 8ULL * drv.num, 2));
 }
 
 static void vq_setup(unsigned num, uint64_t features)
 {
-	drv_num = num;
+	drv.num = num;
 	ck_assert_int_eq(virtq_init(&vq, &mem, num, DESC_GPA, AVAIL_GPA, USED_GPA, features), 0);
 }
 
@@ -137,7 +112,7 @@ static void vq_setup(unsigned num, uint64_t features)
 static void cycle(unsigned n)
 {
 	for (unsigned k = 0; k < n; k++) {
-		uint16_t head = k & (drv_num - 1);
+		uint16_t head = k & (drv.num - 1);
 
 		desc(head, BUF_GPA + head, 1, R, 0);
 		offer(head);
@@ -495,9 +470,9 @@ START_TEST(test_indirect_unaligned_scrambled)
 	const uint64_t table = TABLE_GPA + 3;
 
 	vq_setup(NUM, F_INDIRECT);
-	put_desc(table, 0, BUF_GPA, 8, R | NEXT, 3);
-	put_desc(table, 3, BUF_GPA + 8, 8, R | NEXT, 1);
-	put_desc(table, 1, BUF_GPA + 16, 8, W, 0);
+	guest_desc_put(&mem, table, 0, BUF_GPA, 8, R | NEXT, 3);
+	guest_desc_put(&mem, table, 3, BUF_GPA + 8, 8, R | NEXT, 1);
+	guest_desc_put(&mem, table, 1, BUF_GPA + 16, 8, W, 0);
 	desc(0, table, 4 * 16, IND, 0);
 	offer(0);
 	ck_assert_int_eq(virtq_pop(&vq, &chain), 1);
@@ -727,7 +702,7 @@ static void bad_ind_nested(void)
 	std_setup();
 	ind(0, BUF_GPA, 16, R | NEXT, 1);
 	ind(1, TABLE_GPA + 0x100, 16, IND, 0);
-	put_desc(TABLE_GPA + 0x100, 0, BUF_GPA, 16, W, 0);
+	guest_desc_put(&mem, TABLE_GPA + 0x100, 0, BUF_GPA, 16, W, 0);
 	desc(0, TABLE_GPA, 2 * 16, IND, 0);
 	offer(0);
 }
@@ -873,7 +848,7 @@ START_TEST(test_broken_is_sticky)
 	ck_assert_uint_eq(le16toh(used()->idx), 2);
 	/* A reset and re-init of the queue starts afresh. */
 	memset(hva(AVAIL_GPA, 4 + 2 * NUM), 0, 4 + 2 * NUM);
-	drv_avail_idx = 0;
+	drv.avail_idx = 0;
 	vq_setup(NUM, 0);
 	cycle(1);
 }
@@ -901,7 +876,7 @@ START_TEST(test_chain_over_4g)
 	ck_assert_int_eq(virtq_pop(&vq, &chain), -EOVERFLOW);
 	ck_assert(vq.broken);
 	/* ...and through an indirect table. */
-	drv_avail_idx = 0;
+	drv.avail_idx = 0;
 	memset(hva(AVAIL_GPA, 4 + 2 * NUM), 0, 4 + 2 * NUM);
 	vq_setup(NUM, F_INDIRECT);
 	ind(0, RAM_END, (uint32_t)half, R | NEXT, 1);
