@@ -137,6 +137,13 @@ check: check-format check-unit check-integration
 boot: $(BUILD)/armlet $(L2_INITRAMFS)
 	scripts/nested $(NESTED_ARGS) tests/integration/boot-debian.sh
 
+# Block benchmark (fio in L2 and in L1; prints figures, asserts nothing).
+# scripts/bench fetches fio and builds its own initramfs; BENCH_ARGS go to it.
+.PHONY: bench
+BENCH_ARGS ?=
+bench: $(BUILD)/armlet
+	scripts/bench $(BENCH_ARGS) $(NESTED_ARGS)
+
 FORMAT_SRCS = $(PORTABLE_SRCS) $(KVM_SRCS) $(UNIT_SRCS) $(wildcard */*.h */*/*.h) \
 	tests/integration/dtbcheck.c $(wildcard tests/guests/*.c tests/guests/lib/*.[ch])
 
