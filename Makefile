@@ -36,12 +36,12 @@ PORTABLE_SRCS := \
 	irqchip/irqchip.c irqchip/gic_fdt.c timer/arch_timer.c fdt/fdt.c virtio/virtqueue.c \
 	virtio/virtio.c virtio/pci.c virtio/pci_common.c virtio/pci_irq.c virtio/blk.c \
 	virtio/blk_req.c virtio/blk_uring.c virtio/blk_aio.c virtio/blk_sync.c virtio/console.c \
-	virtio/rng.c
+	virtio/rng.c vmm/hostcheck_report.c
 # arm64 programs and libraries scripts/setup unpacks (busybox, e2fsprogs, libfdt).
 ARM64_ROOT := .cache/arm64-root
 # KVM sources: arm64 only.
 KVM_SRCS := main.c vmm/kvm.c vmm/vcpu.c vmm/loop.c vmm/fastpath_kvm.c vmm/board.c \
-	vmm/summary.c irqchip/select.c irqchip/vgic_v3.c irqchip/vgic_its.c
+	vmm/summary.c irqchip/select.c irqchip/vgic_v3.c irqchip/vgic_its.c vmm/hostcheck.c
 
 ARM64_OBJS := $(patsubst %.c,$(BUILD)/arm64/%.o,$(PORTABLE_SRCS) $(KVM_SRCS))
 

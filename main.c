@@ -20,6 +20,7 @@
 #include "vmm/dev/testdev.h"
 #include "vmm/dev/uart.h"
 #include "vmm/exitcode.h"
+#include "vmm/hostcheck.h"
 #include "vmm/kvm.h"
 #include "vmm/layout.h"
 #include "vmm/loader.h"
@@ -340,6 +341,8 @@ int main(int argc, char **argv)
 
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(argc - 2, argv + 2);
+	if (strcmp(cmd, "check") == 0)
+		return cmd_check(argc - 2, argv + 2);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("armlet version %s\n", ARMLET_VERSION);
 		return 0;

@@ -397,6 +397,7 @@ void cli_usage_main(FILE *out)
 	fprintf(out, "\n usage: armlet [--version] [--help] COMMAND [ARGS]\n\n"
 		     " The most commonly used armlet commands are:\n"
 		     "   run        Start the virtual machine\n"
+		     "   check      Report whether this host can run VMs (--json for JSON)\n"
 		     "   version    Print the version of armlet\n"
 		     "   help       Display help information\n\n"
 		     " See 'armlet help COMMAND' for more information on a specific command.\n\n");

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -13,9 +14,17 @@
 
 #define KVM_DEFAULT_IPA_BITS 40 /* what VM type 0 gets */
 
+const char *kvm_dev_path(void)
+{
+	const char *path = getenv("ARMLET_KVM_DEV");
+
+	return path && *path ? path : "/dev/kvm";
+}
+
 int kvm_open(struct vm *vm, char *err, size_t len)
 {
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	const char *path = kvm_dev_path();
+	int fd = open(path, O_RDWR | O_CLOEXEC);
 	int version;
 
 	if (fd < 0) {
@@ -23,22 +32,21 @@ int kvm_open(struct vm *vm, char *err, size_t len)
 
 		if (e == ENOENT)
 			return err_set(err, len, -e,
-				       "cannot open /dev/kvm: %s (this kernel has no KVM, "
+				       "cannot open %s: %s (this kernel has no KVM, "
 				       "or runs without virtualization: boot it at EL2)",
-				       strerror(e));
+				       path, strerror(e));
 		if (e == EACCES || e == EPERM)
 			return err_set(err, len, -e,
-				       "cannot open /dev/kvm: %s (add yourself to the kvm "
+				       "cannot open %s: %s (add yourself to the kvm "
 				       "group: usermod -aG kvm $USER, then log in again)",
-				       strerror(e));
-		return err_set(err, len, -e, "cannot open /dev/kvm: %s", strerror(e));
+				       path, strerror(e));
+		return err_set(err, len, -e, "cannot open %s: %s", path, strerror(e));
 	}
 	version = ioctl(fd, KVM_GET_API_VERSION, 0);
 	if (version != KVM_API_VERSION) {
 		close(fd);
-		return err_set(err, len, -EINVAL,
-			       "/dev/kvm speaks KVM API version %d, armlet needs %d", version,
-			       KVM_API_VERSION);
+		return err_set(err, len, -EINVAL, "%s speaks KVM API version %d, armlet needs %d",
+			       path, version, KVM_API_VERSION);
 	}
 	vm->kvm_run_size = ioctl(fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (vm->kvm_run_size < (int)sizeof(struct kvm_run)) {

@@ -11,7 +11,10 @@
 
 #include "vm.h"
 
-/* Opens /dev/kvm and checks the API version. */
+/* The KVM device: /dev/kvm, or $ARMLET_KVM_DEV when set (for tests and odd set-ups). */
+const char *kvm_dev_path(void);
+
+/* Opens kvm_dev_path() and checks the API version. */
 int kvm_open(struct vm *vm, char *err, size_t len);
 
 /* KVM_CHECK_EXTENSION on the VM fd when there is one, else on /dev/kvm. */
