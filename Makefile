@@ -33,6 +33,7 @@ ARM64_LIBS := -lfdt -lz -luring -laio -lpthread -lm
 PORTABLE_SRCS := \
 	vmm/log.c vmm/exitcode.c vmm/layout.c vmm/mem.c vmm/bus.c vmm/cli.c \
 	vmm/loader.c vmm/vm.c vmm/pci.c vmm/json.c vmm/dev/uart.c vmm/dev/testdev.c \
+	vmm/control.c vmm/control_server.c vmm/control_cmd.c \
 	irqchip/irqchip.c irqchip/gic_fdt.c timer/arch_timer.c fdt/fdt.c virtio/virtqueue.c \
 	virtio/virtio.c virtio/pci.c virtio/pci_common.c virtio/pci_irq.c virtio/blk.c \
 	virtio/blk_req.c virtio/blk_uring.c virtio/blk_aio.c virtio/blk_sync.c virtio/console.c \

@@ -17,6 +17,7 @@
 #include "fdt/fdt.h"
 #include "vmm/board.h"
 #include "vmm/cli.h"
+#include "vmm/control.h"
 #include "vmm/dev/testdev.h"
 #include "vmm/dev/uart.h"
 #include "vmm/exitcode.h"
@@ -43,7 +44,8 @@ struct run_ctx {
 	struct kernel_image kernel;
 	struct uart uart;
 	struct board board;
-	char *cmdline; /* what vm->cmdline points at when armlet adds to -p */
+	struct control control; /* --name's socket */
+	char *cmdline;		/* what vm->cmdline points at when armlet adds to -p */
 	char err[ERRLEN];
 };
 
@@ -254,6 +256,50 @@ static int build_vm(struct run_ctx *c)
 	return ret ? ret : build_fdt(c);
 }
 
+/* What `armlet stop|pause|resume|stat NAME` does, from the main loop. */
+static void run_control(void *ctx, enum control_cmd cmd, FILE *reply)
+{
+	struct run_ctx *c = ctx;
+	struct vm *vm = &c->vm;
+	int ret = 0;
+
+	switch (cmd) {
+	case CONTROL_STOP:
+		vm_request_stop(vm, EXIT_STOPPED, "stopped by armlet stop %s", c->cfg.name);
+		break;
+	case CONTROL_PAUSE: ret = vcpus_pause(vm); break;
+	case CONTROL_RESUME: vcpus_resume(vm); break;
+	case CONTROL_STAT: summary_fprint(vm, &c->board, reply); return;
+	case CONTROL_NR_CMDS: ret = -EINVAL; break;
+	}
+	if (ret)
+		fprintf(reply, "error: %s\n",
+			ret == -ETIMEDOUT ? "the vCPUs did not stop in time" : strerror(-ret));
+	else
+		fputs("ok\n", reply);
+}
+
+/*
+ * --name: claims the name before the VM is built, so a second run of the
+ * same name fails fast; served from loop_run(), removed by run_ctx_free().
+ */
+static int open_control(struct run_ctx *c)
+{
+	int ret;
+
+	if (!c->cfg.name || c->cfg.dump_dtb)
+		return 0;
+	ret = control_open(&c->control, c->cfg.name, run_control, c, c->err, ERRLEN);
+	if (ret == -EADDRINUSE) {
+		log_error("%s", c->err);
+		return EXIT_SETUP;
+	}
+	if (ret)
+		return setup_failed("--name", c->err);
+	c->vm.control = &c->control;
+	return 0;
+}
+
 static int run_vm(struct run_ctx *c)
 {
 	struct vm *vm = &c->vm;
@@ -298,6 +344,8 @@ static void run_ctx_free(struct run_ctx *c)
 	kvm_close(vm);
 	kernel_image_free(&c->kernel);
 	vm_destroy(vm);
+	/* Last: `armlet stop`, held open until now, returns once disks are closed. */
+	control_close(&c->control);
 }
 
 static int cmd_run(int argc, char **argv)
@@ -325,6 +373,8 @@ static int cmd_run(int argc, char **argv)
 	}
 	ret = loop_block_signals() ? EXIT_SETUP : 0;
 	if (!ret)
+		ret = open_control(c);
+	if (!ret)
 		ret = read_kernel(c);
 	if (!ret)
 		ret = build_vm(c);
@@ -343,6 +393,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(argc - 2, argv + 2);
+	if (control_cmd_known(cmd))
+		return control_cmd_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("armlet version %s\n", ARMLET_VERSION);
 		return 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "control.h"
 #include "exitcode.h"
 #include "layout.h"
 
@@ -155,9 +156,11 @@ static int opt_irqchip(struct vm_config *cfg, const char *arg, char *err, size_t
 
 static int opt_name(struct vm_config *cfg, const char *arg, char *err, size_t len)
 {
-	if (!*arg || strlen(arg) > 64 || strchr(arg, '/'))
-		return err_set(err, len, -EINVAL,
-			       "invalid VM name '%s' (1 to 64 characters, no '/')", arg);
+	/* One rule for --name and `armlet stop NAME`: the name is a socket's file name. */
+	int ret = control_name_check(arg, err, len);
+
+	if (ret)
+		return ret;
 	cfg->name = arg;
 	return 0;
 }
@@ -237,7 +240,8 @@ static int opt_debug(struct vm_config *cfg, const char *arg, char *err, size_t l
 }
 
 static const struct cli_opt run_opts[] = {
-	{ 0, "name", "<guest name>", "A name for the guest", opt_name },
+	{ 0, "name", "<guest name>",
+	  "A name for the guest; opens its control socket (armlet list, stop, ...)", opt_name },
 	{ 'c', "cpus", "<n>", "Number of CPUs", opt_cpus },
 	{ 'm', "mem", "<size>", "Virtual machine memory size, in MiB unless suffixed (K, M, G, T)",
 	  opt_mem },
@@ -398,6 +402,11 @@ void cli_usage_main(FILE *out)
 		     " The most commonly used armlet commands are:\n"
 		     "   run        Start the virtual machine\n"
 		     "   check      Report whether this host can run VMs (--json for JSON)\n"
+		     "   list       List the running named VMs (NAME running|paused)\n"
+		     "   stop       Stop the VM run with --name NAME (it exits 7)\n"
+		     "   pause      Pause the VM NAME (all vCPUs wait; --timeout still runs)\n"
+		     "   resume     Resume the paused VM NAME\n"
+		     "   stat       Print VM NAME's live --stats JSON, with its \"state\"\n"
 		     "   version    Print the version of armlet\n"
 		     "   help       Display help information\n\n"
 		     " See 'armlet help COMMAND' for more information on a specific command.\n\n");

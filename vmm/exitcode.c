@@ -10,6 +10,7 @@ const struct exitcode_row exitcode_table[] = {
 	{ EXIT_TIMEOUT, "--timeout expired" },
 	{ EXIT_TEST_FAIL, "test guest reported failure through the test device" },
 	{ EXIT_CRASH, "guest reported a crash (KVM system event CRASH)" },
+	{ EXIT_STOPPED, "stopped by armlet stop NAME" },
 	{ EXIT_SIGINT, "stopped by SIGINT" },
 	{ EXIT_SIGTERM, "stopped by SIGTERM" },
 };

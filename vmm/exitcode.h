@@ -17,6 +17,7 @@ enum armlet_exit {
 	EXIT_TIMEOUT = 4,   /* --timeout expired */
 	EXIT_TEST_FAIL = 5, /* a test guest reported failure through the test device */
 	EXIT_CRASH = 6,	    /* guest reported a crash (KVM_SYSTEM_EVENT_CRASH) */
+	EXIT_STOPPED = 7,   /* `armlet stop NAME` through the control socket */
 	EXIT_SIGINT = 130,  /* SIGINT (128 + 2), as a shell would report it */
 	EXIT_SIGTERM = 143, /* SIGTERM (128 + 15) */
 };

@@ -9,6 +9,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "dev/uart.h"
 #include "exitcode.h"
 #include "log.h"
@@ -17,6 +18,7 @@
 
 #define CONSOLE_ESCAPE 0x01 /* Ctrl-A, then x to quit, as in lkvm and QEMU */
 #define RETRY_MS       20   /* how soon to offer input again when the guest took none */
+#define LOOP_NR_FIXED  4    /* stop_fd, signalfd, stdin, timerfd; control sockets follow */
 
 /* Console input: stdin, which may be a tty, a pipe, /dev/null or closed. */
 struct console_in {
@@ -149,12 +151,14 @@ int loop_run(struct vm *vm)
 	tfd = loop_timer(vm);
 	console_open(&in);
 	while (!vm_stopping(vm)) {
-		struct pollfd pfd[4] = {
+		struct pollfd pfd[LOOP_NR_FIXED + CONTROL_NR_POLLFDS] = {
 			{ .fd = vm->stop_fd, .events = POLLIN },
 			{ .fd = sfd, .events = POLLIN },
 			{ .fd = -1, .events = POLLIN },
 			{ .fd = tfd, .events = POLLIN },
 		};
+		unsigned nctl =
+		    vm->control ? control_poll_fds(vm->control, pfd + LOOP_NR_FIXED) : 0;
 		int timeout = -1;
 
 		if (in.off < in.len) {
@@ -165,7 +169,7 @@ int loop_run(struct vm *vm)
 		}
 		if (in.off == in.len && in.fd >= 0)
 			pfd[2].fd = in.fd;
-		if (poll(pfd, 4, timeout) < 0 && errno != EINTR) {
+		if (poll(pfd, LOOP_NR_FIXED + nctl, timeout) < 0 && errno != EINTR) {
 			vm_request_stop(vm, EXIT_INTERNAL, "poll failed: %s", strerror(errno));
 			break;
 		}
@@ -179,6 +183,9 @@ int loop_run(struct vm *vm)
 			console_read(vm, &in);
 		else if (pfd[2].revents & POLLNVAL)
 			console_close(&in);
+		/* Last: a stop, pause or stat acts on the state the rest left. */
+		if (nctl)
+			control_handle(vm->control, pfd + LOOP_NR_FIXED, nctl);
 	}
 	vcpus_kick_all(vm);
 	console_close(&in);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The main thread's event loop while the vCPUs run: console input, SIGINT and
- * SIGTERM (through a signalfd), and the VM's stop request.
+ * SIGTERM (through a signalfd), --timeout, the control socket (vm->control),
+ * and the VM's stop request.
  */
 #ifndef ARMLET_LOOP_H
 #define ARMLET_LOOP_H

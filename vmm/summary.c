@@ -23,7 +23,8 @@ static void summary_vcpus(const struct vm *vm, struct json *j)
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
 		json_object_begin(j, NULL);
 		for (unsigned k = 0; k < VCPU_NR_EXIT_KINDS; k++)
-			json_u64(j, exit_kind_names[k], vm->vcpus[i].exits[k]);
+			json_u64(j, exit_kind_names[k],
+				 __atomic_load_n(&vm->vcpus[i].exits[k], __ATOMIC_RELAXED));
 		json_object_end(j);
 	}
 	json_array_end(j);
@@ -33,35 +34,57 @@ static void summary_mmio(const struct vm *vm, struct json *j)
 {
 	json_object_begin(j, "mmio_regions");
 	for (unsigned i = 0; i < vm->bus.nr; i++)
-		json_u64(j, vm->bus.regions[i].ops->name, vm->bus.regions[i].hits);
-	json_u64(j, "unhandled", vm->bus.unhandled);
+		json_u64(j, vm->bus.regions[i].ops->name,
+			 __atomic_load_n(&vm->bus.regions[i].hits, __ATOMIC_RELAXED));
+	json_u64(j, "unhandled", __atomic_load_n(&vm->bus.unhandled, __ATOMIC_RELAXED));
 	json_object_end(j);
 }
 
-int summary_write(const struct vm *vm, const struct board *b, const char *path)
+/* How the run ended; null for both while it has not. */
+static void summary_exit(const struct vm *vm, bool stopped, struct json *j)
 {
-	FILE *f = path[0] == '-' && !path[1] ? stderr : fopen(path, "we");
-	struct json j;
-	int ret;
+	if (!stopped) {
+		json_string(j, "exit_code", NULL);
+		json_string(j, "exit_reason", NULL);
+		return;
+	}
+	json_i64(j, "exit_code", vm->exit_code);
+	json_string(j, "exit_reason", vm->exit_reason);
+}
 
-	if (!f)
-		return -errno;
+int summary_fprint(const struct vm *vm, const struct board *b, FILE *f)
+{
+	/* Read once: a stop landing mid-way must not make the object disagree. */
+	bool stopped = vm_stopping(vm);
+	struct json j;
+
 	json_begin(&j, f);
-	json_i64(&j, "exit_code", vm->exit_code);
-	json_string(&j, "exit_reason", vm->exit_reason);
+	json_string(&j, "state", stopped ? "stopped" : vm_paused(vm) ? "paused" : "running");
+	summary_exit(vm, stopped, &j);
 	json_string(&j, "irqchip", vm->irqchip ? vm->irqchip->name : NULL);
 	json_string(&j, "irqchip_reason", vm->irqchip_reason);
 	json_u64(&j, "ipa_bits", vm->ipa_bits);
 	json_u64(&j, "vcpus", vm->nr_vcpus);
 	json_u64(&j, "ram_bytes", vm->mem.size);
 	json_object_begin(&j, "timeline_ms");
-	json_double(&j, "first_kvm_run", ms_since_start(vm, vm->t_first_run));
-	json_double(&j, "exit", ms_since_start(vm, vm_now_ns()));
+	json_double(&j, "first_kvm_run",
+		    ms_since_start(vm, __atomic_load_n(&vm->t_first_run, __ATOMIC_RELAXED)));
+	json_double(&j, stopped ? "exit" : "now", ms_since_start(vm, vm_now_ns()));
 	json_object_end(&j);
 	summary_vcpus(vm, &j);
 	summary_mmio(vm, &j);
 	board_summary(b, &j);
-	ret = json_end(&j);
+	return json_end(&j);
+}
+
+int summary_write(const struct vm *vm, const struct board *b, const char *path)
+{
+	FILE *f = path[0] == '-' && !path[1] ? stderr : fopen(path, "we");
+	int ret;
+
+	if (!f)
+		return -errno;
+	ret = summary_fprint(vm, b, f);
 	if (f != stderr && fclose(f) && !ret)
 		ret = -errno;
 	return ret;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "exitcode.h"
@@ -22,6 +23,9 @@
 #define REG_FAR_EL1   SYS_REG(3, 0, 6, 0, 0)
 #define REG_ELR_EL1   CORE_REG(elr_el1)
 #define REG_SP_EL1    CORE_REG(sp_el1)
+
+/* A kicked vCPU parks within microseconds; this only bounds a stuck one. */
+#define PAUSE_TIMEOUT_S 5
 
 static int vcpu_get_reg(int fd, uint64_t id, uint64_t *val)
 {
@@ -277,6 +281,18 @@ static int vcpu_set_run_sigmask(struct vcpu *v)
 	return ioctl(v->fd, KVM_SET_SIGNAL_MASK, &mask) < 0 ? -errno : 0;
 }
 
+/* Waits outside KVM_RUN while the VM is paused; a stop request ends the wait. */
+static void vcpu_park(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->pause_lock);
+	vm->parked++;
+	pthread_cond_broadcast(&vm->parked_cond);
+	while (vm->paused && !vm_stopping(vm))
+		pthread_cond_wait(&vm->pause_cond, &vm->pause_lock);
+	vm->parked--;
+	pthread_mutex_unlock(&vm->pause_lock);
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
@@ -292,6 +308,15 @@ static void *vcpu_thread(void *arg)
 	if (v->id == 0)
 		__atomic_store_n(&vm->t_first_run, vm_now_ns(), __ATOMIC_RELAXED);
 	while (!vm_stopping(vm)) {
+		/*
+		 * A pause that lands after this check is not missed: its kick
+		 * stays pending while the signal is blocked here, and makes
+		 * KVM_RUN return at once.
+		 */
+		if (vm_paused(vm)) {
+			vcpu_park(vm);
+			continue;
+		}
 		if (ioctl(v->fd, KVM_RUN, 0) == 0) {
 			vcpu_handle_exit(v);
 			continue;
@@ -348,6 +373,47 @@ void vcpus_kick_all(struct vm *vm)
 	for (unsigned i = 0; i < vm->nr_vcpus; i++)
 		if (vm->vcpus[i].started)
 			pthread_kill(vm->vcpus[i].thread, VCPU_KICK_SIGNAL);
+}
+
+int vcpus_pause(struct vm *vm)
+{
+	struct timespec deadline;
+	unsigned want = 0;
+	int ret = 0;
+
+	/* Every started vCPU: a powered-off secondary parks too (KVM_RUN returns EINTR). */
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		want += vm->vcpus[i].started;
+	pthread_mutex_lock(&vm->pause_lock);
+	if (vm->paused) {
+		pthread_mutex_unlock(&vm->pause_lock);
+		return 0;
+	}
+	__atomic_store_n(&vm->paused, true, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&vm->pause_lock);
+	vcpus_kick_all(vm);
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += PAUSE_TIMEOUT_S;
+	pthread_mutex_lock(&vm->pause_lock);
+	while (vm->parked < want && !vm_stopping(vm) &&
+	       pthread_cond_timedwait(&vm->parked_cond, &vm->pause_lock, &deadline) != ETIMEDOUT)
+		;
+	if (vm->parked < want) {
+		/* All or nothing: a half-paused VM would be neither state. */
+		ret = vm_stopping(vm) ? -ECANCELED : -ETIMEDOUT;
+		__atomic_store_n(&vm->paused, false, __ATOMIC_RELEASE);
+		pthread_cond_broadcast(&vm->pause_cond);
+	}
+	pthread_mutex_unlock(&vm->pause_lock);
+	return ret;
+}
+
+void vcpus_resume(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->pause_lock);
+	__atomic_store_n(&vm->paused, false, __ATOMIC_RELEASE);
+	pthread_cond_broadcast(&vm->pause_cond);
+	pthread_mutex_unlock(&vm->pause_lock);
 }
 
 void vcpus_join(struct vm *vm)

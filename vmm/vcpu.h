@@ -58,6 +58,18 @@ int vcpus_start(struct vm *vm);
 /* Makes every vCPU leave KVM_RUN and look at the VM's state. */
 void vcpus_kick_all(struct vm *vm);
 
+/*
+ * Pauses the VM: kicks every vCPU out of KVM_RUN and returns once all are
+ * parked (they wait for vcpus_resume() or a stop request). Returns 0 (also
+ * when already paused), -ETIMEDOUT when not all parked within a few
+ * seconds, or -ECANCELED when the VM is stopping; the VM then runs on.
+ * From the main loop's thread, after vcpus_start().
+ */
+int vcpus_pause(struct vm *vm);
+
+/* Lets parked vCPUs run again; a no-op when not paused. */
+void vcpus_resume(struct vm *vm);
+
 void vcpus_join(struct vm *vm);
 void vcpus_destroy(struct vm *vm);
 

@@ -17,6 +17,18 @@ uint64_t vm_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+static void vm_pause_init(struct vm *vm)
+{
+	pthread_condattr_t attr;
+
+	pthread_mutex_init(&vm->pause_lock, NULL);
+	pthread_cond_init(&vm->pause_cond, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&vm->parked_cond, &attr);
+	pthread_condattr_destroy(&attr);
+}
+
 int vm_init(struct vm *vm, const struct vm_config *cfg)
 {
 	memset(vm, 0, sizeof(*vm));
@@ -25,6 +37,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 	vm->t_start = vm_now_ns();
 	bus_init(&vm->bus);
 	pthread_mutex_init(&vm->stop_lock, NULL);
+	vm_pause_init(vm);
 	vm->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vm->stop_fd < 0)
 		return -errno;
@@ -38,6 +51,9 @@ void vm_destroy(struct vm *vm)
 	if (vm->console_log_fd >= 0)
 		close(vm->console_log_fd);
 	pthread_mutex_destroy(&vm->stop_lock);
+	pthread_cond_destroy(&vm->parked_cond);
+	pthread_cond_destroy(&vm->pause_cond);
+	pthread_mutex_destroy(&vm->pause_lock);
 	bus_destroy(&vm->bus);
 }
 
@@ -59,11 +75,21 @@ void vm_request_stop(struct vm *vm, int code, const char *fmt, ...)
 		}
 	}
 	pthread_mutex_unlock(&vm->stop_lock);
+	/* Paused vCPUs and a waiting pauser look at stopping when woken. */
+	pthread_mutex_lock(&vm->pause_lock);
+	pthread_cond_broadcast(&vm->pause_cond);
+	pthread_cond_broadcast(&vm->parked_cond);
+	pthread_mutex_unlock(&vm->pause_lock);
 }
 
-bool vm_stopping(struct vm *vm)
+bool vm_stopping(const struct vm *vm)
 {
 	return __atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE);
+}
+
+bool vm_paused(const struct vm *vm)
+{
+	return __atomic_load_n(&vm->paused, __ATOMIC_ACQUIRE);
 }
 
 static int vm_spi_set(void *ctx, unsigned line, bool level)

@@ -20,6 +20,7 @@
 
 struct vcpu;
 struct uart;
+struct control;
 
 struct vm {
 	const struct vm_config *cfg;
@@ -65,6 +66,20 @@ struct vm {
 	char exit_reason[160];
 	int stop_fd; /* eventfd signalled by vm_request_stop() */
 
+	/*
+	 * Pausing (vcpus_pause()): while paused is set, vCPU threads park on
+	 * pause_cond outside KVM_RUN; parked counts them and the pauser waits
+	 * on parked_cond until all are there. vm_request_stop() wakes both, so
+	 * a paused VM can still be stopped.
+	 */
+	pthread_mutex_t pause_lock;
+	pthread_cond_t pause_cond;
+	pthread_cond_t parked_cond; /* CLOCK_MONOTONIC, for a bounded wait */
+	bool paused;
+	unsigned parked;
+
+	struct control *control; /* --name's control socket (control.h), polled by the loop */
+
 	/* Timeline, in ns of CLOCK_MONOTONIC. */
 	uint64_t t_start;
 	uint64_t t_first_run;
@@ -81,7 +96,10 @@ void vm_destroy(struct vm *vm);
 void vm_request_stop(struct vm *vm, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-bool vm_stopping(struct vm *vm);
+bool vm_stopping(const struct vm *vm);
+
+/* Whether the VM is paused (or being paused): vcpus_pause() set it. */
+bool vm_paused(const struct vm *vm);
 
 /* An interrupt handle on SPI spi of the VM's irqchip. */
 struct irq_handle vm_spi_handle(struct vm *vm, unsigned spi);

@@ -11,6 +11,7 @@
 #   blk-ro      /dev/vda must refuse writes and allow reads
 #   hvc     the console is hvc0, and a line written to it arrives
 #   rng     /dev/hwrng is virtio-rng and yields bytes
+#   sleep   stay up until stopped, printing "L2: tick N" every 0.5 s
 what=uptime
 for arg in $(cat /proc/cmdline); do
 	case $arg in
@@ -91,6 +92,15 @@ rng)
 	zeros=$(head -c 4096 /dev/hwrng | tr -d '\000' | wc -c)
 	echo "L2: read $n bytes from /dev/hwrng, $zeros non-zero"
 	[ "$n" = 4096 ] && [ "$zeros" -gt 3000 ] || exit 1
+	;;
+sleep)
+	# A guest that never ends on its own; the ticks show whether it runs.
+	i=0
+	while :; do
+		i=$((i + 1))
+		echo "L2: tick $i"
+		usleep 500000
+	done
 	;;
 uptime) ;;
 *)

@@ -23,6 +23,7 @@ Suite *virtio_pci_suite(void);
 Suite *virtio_blk_suite(void);
 Suite *virtio_console_suite(void);
 Suite *virtio_rng_suite(void);
+Suite *control_suite(void);
 Suite *hostcheck_suite(void);
 
 #endif

@@ -214,7 +214,7 @@ END_TEST
 
 START_TEST(test_exitcode_contract)
 {
-	static const int want[] = { 0, 1, 2, 3, 4, 5, 6, 130, 143 };
+	static const int want[] = { 0, 1, 2, 3, 4, 5, 6, 7, 130, 143 };
 
 	ck_assert_int_eq(EXIT_POWEROFF, 0);
 	ck_assert_int_eq(EXIT_SETUP, 1);
@@ -223,6 +223,7 @@ START_TEST(test_exitcode_contract)
 	ck_assert_int_eq(EXIT_TIMEOUT, 4);
 	ck_assert_int_eq(EXIT_TEST_FAIL, 5);
 	ck_assert_int_eq(EXIT_CRASH, 6);
+	ck_assert_int_eq(EXIT_STOPPED, 7);
 	ck_assert_int_eq(EXIT_SIGINT, 130);
 	ck_assert_int_eq(EXIT_SIGTERM, 143);
 	ck_assert_uint_eq(exitcode_table_len, sizeof(want) / sizeof(want[0]));
