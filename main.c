@@ -135,6 +135,7 @@ static int add_devices(struct run_ctx *c)
 	}
 	uart_init(&c->uart, STDOUT_FILENO, vm_spi_handle(vm, LAYOUT_SPI_UART));
 	uart_set_log_fd(&c->uart, vm->console_log_fd);
+	c->uart.first_output = &vm->t_first_output;
 	vm->uart = &c->uart;
 	if (board_init(&c->board, vm, c->err, ERRLEN))
 		return setup_failed("devices", c->err);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../vmm/log.h"
+#include "../vmm/timeline.h"
 #include "console.h"
 
 _Static_assert(sizeof(struct virtio_console_config) == 12, "virtio 1.2 §5.3.4 layout");
@@ -89,6 +90,7 @@ static bool console_tx_chain(struct virtio_console *c)
 	for (unsigned i = 0; i < chain->nr_read_segs && left; i++) {
 		size_t len = chain->seg[i].len < left ? chain->seg[i].len : left;
 
+		timeline_mark_once(c->first_output);
 		if (!console_write_fd(c, c->out_fd, chain->seg[i].hva, len) ||
 		    !console_write_fd(c, c->log_fd, chain->seg[i].hva, len))
 			return false;

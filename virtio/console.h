@@ -49,8 +49,9 @@ struct virtio_console_config {
 struct virtio_console {
 	struct virtio_dev vdev; /* what the transport takes */
 	struct virtio_console_config config;
-	int out_fd; /* the guest's output; -1 to discard it */
-	int log_fd; /* a copy of the output, -1 for none */
+	int out_fd;		/* the guest's output; -1 to discard it */
+	int log_fd;		/* a copy of the output, -1 for none */
+	uint64_t *first_output; /* timeline: marked at the first byte out, NULL for none */
 
 	/* The transmit thread. */
 	int stop_fd;   /* eventfd: reset() wakes the thread to stop */

@@ -127,6 +127,7 @@ static int board_add_console(struct board *b, char *err, size_t len)
 	if (ret)
 		return ret;
 	b->console = &bv->u.console;
+	b->console->first_output = &b->vm->t_first_output;
 	return board_attach(b, bv, &bv->u.console.vdev, err, len);
 }
 

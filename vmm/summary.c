@@ -33,9 +33,14 @@ static void summary_vcpus(const struct vm *vm, struct json *j)
 static void summary_mmio(const struct vm *vm, struct json *j)
 {
 	json_object_begin(j, "mmio_regions");
-	for (unsigned i = 0; i < vm->bus.nr; i++)
-		json_u64(j, vm->bus.regions[i].ops->name,
-			 __atomic_load_n(&vm->bus.regions[i].hits, __ATOMIC_RELAXED));
+	for (unsigned i = 0; i < vm->bus.nr; i++) {
+		const struct mmio_region *r = &vm->bus.regions[i];
+		char key[64];
+
+		/* By name and base: one device type may have several regions (PCI windows). */
+		snprintf(key, sizeof(key), "%s@%llx", r->ops->name, (unsigned long long)r->base);
+		json_u64(j, key, __atomic_load_n(&r->hits, __ATOMIC_RELAXED));
+	}
 	json_u64(j, "unhandled", __atomic_load_n(&vm->bus.unhandled, __ATOMIC_RELAXED));
 	json_object_end(j);
 }
@@ -69,6 +74,8 @@ int summary_fprint(const struct vm *vm, const struct board *b, FILE *f)
 	json_object_begin(&j, "timeline_ms");
 	json_double(&j, "first_kvm_run",
 		    ms_since_start(vm, __atomic_load_n(&vm->t_first_run, __ATOMIC_RELAXED)));
+	json_double(&j, "first_console_byte",
+		    ms_since_start(vm, __atomic_load_n(&vm->t_first_output, __ATOMIC_RELAXED)));
 	json_double(&j, stopped ? "exit" : "now", ms_since_start(vm, vm_now_ns()));
 	json_object_end(&j);
 	summary_vcpus(vm, &j);

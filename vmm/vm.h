@@ -83,6 +83,7 @@ struct vm {
 	/* Timeline, in ns of CLOCK_MONOTONIC. */
 	uint64_t t_start;
 	uint64_t t_first_run;
+	uint64_t t_first_output; /* the guest's first console byte (UART or hvc0) */
 };
 
 /* Sets up the portable parts (bus, stop state). Returns -errno. */

@@ -10,6 +10,7 @@
 
 #include "../../fdt/fdt.h"
 #include "../layout.h"
+#include "../timeline.h"
 #include "uart.h"
 
 enum {
@@ -88,6 +89,7 @@ static void uart_tx(struct uart *u, uint8_t c)
 	if (u->mcr & MCR_LOOP) {
 		uart_rx_put(u, c);
 	} else {
+		timeline_mark_once(u->first_output);
 		/* A closed stdout must not stop the guest: drop the byte. */
 		while (write(u->out_fd, &c, 1) < 0 && errno == EINTR)
 			;

@@ -26,7 +26,8 @@ struct uart {
 	uint8_t rx[UART_RX_FIFO];
 	unsigned rx_head, rx_count;
 	int out_fd;
-	int log_fd; /* a copy of the output (--console-log), -1 for none */
+	int log_fd;		/* a copy of the output (--console-log), -1 for none */
+	uint64_t *first_output; /* timeline: marked at the first byte out, NULL for none */
 	struct irq_handle irq;
 	uint64_t tx_bytes, rx_bytes;
 };
