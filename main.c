@@ -4,7 +4,8 @@
  *
  * cmd_run() reads top to bottom in the order the VM must be built:
  * parse -> open KVM -> create VM -> RAM -> irqchip -> vCPUs -> devices ->
- * irqchip finalize -> load kernel/initrd -> FDT -> run.
+ * irqchip finalize -> load kernel/initrd -> FDT -> run; with --reboot, a
+ * guest reset resets the machine, loads the guest again and runs it again.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fdt/fdt.h"
@@ -301,16 +303,73 @@ static int open_control(struct run_ctx *c)
 	return 0;
 }
 
-static int run_vm(struct run_ctx *c)
+static int set_boot_regs(struct run_ctx *c)
 {
 	struct vm *vm = &c->vm;
 	int ret = vcpu_set_boot_regs(vm, vm->entry, vm->boot.fdt);
 
+	if (!ret)
+		return 0;
+	snprintf(c->err, ERRLEN, "cannot set the boot registers: %s", strerror(-ret));
+	return setup_failed("vcpu", c->err);
+}
+
+/*
+ * --reboot, after a guest reset: the machine back to power-on, as a real one
+ * would be. Devices, UART, interrupt controller and vCPUs (secondaries off
+ * again) are reset; RAM keeps what it held, as on a warm reset, but gets
+ * the kernel (read again: its buffer was freed once loaded), the initrd
+ * and a new device tree (a fresh rng-seed) as at the first boot. No vCPU
+ * thread runs, and once board_reset() returned no device thread either.
+ * Errors are logged; returns nonzero on failure.
+ */
+static int reset_vm(struct run_ctx *c)
+{
+	struct vm *vm = &c->vm;
+	int ret = 0;
+
+	board_reset(&c->board);
+	uart_reset(&c->uart);
+	if (vm->irqchip->reset)
+		ret = vm->irqchip->reset(vm);
 	if (ret) {
-		snprintf(c->err, ERRLEN, "cannot set the boot registers: %s", strerror(-ret));
-		return setup_failed("vcpu", c->err);
+		snprintf(c->err, ERRLEN, "cannot reset %s: %s", vm->irqchip->name, strerror(-ret));
+		return setup_failed("irqchip", c->err);
 	}
-	ret = vcpus_start(vm);
+	if (vcpus_reset(vm, c->err, ERRLEN))
+		return setup_failed("vcpu", c->err);
+	ret = read_kernel(c);
+	ret = ret ?: load_guest(c);
+	ret = ret ?: build_fdt(c);
+	return ret ?: set_boot_regs(c);
+}
+
+/*
+ * A guest that resets within this long of its start waits out the rest
+ * before it restarts: a reset loop then costs a few restarts a second,
+ * not a busy loop. A booting kernel takes longer than this by itself.
+ */
+#define REBOOT_MIN_RUN_NS 500000000ULL
+
+static void reboot_pace(uint64_t t_boot)
+{
+	uint64_t ran = vm_now_ns() - t_boot;
+	struct timespec ts;
+
+	if (ran >= REBOOT_MIN_RUN_NS)
+		return;
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)(REBOOT_MIN_RUN_NS - ran);
+	/* SIGINT and SIGTERM are blocked: they wait for the next loop_run(). */
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* One boot: from starting the vCPUs until the VM stops and every vCPU is joined. */
+static void run_once(struct vm *vm)
+{
+	int ret = vcpus_start(vm);
+
 	if (ret) {
 		vm_request_stop(vm, EXIT_INTERNAL, "cannot start vCPU threads: %s", strerror(-ret));
 		vcpus_kick_all(vm); /* the ones that did start */
@@ -318,6 +377,41 @@ static int run_vm(struct run_ctx *c)
 		loop_run(vm);
 	}
 	vcpus_join(vm);
+}
+
+/* Runs the guest, and with --reboot again after each reset, until it stops for good. */
+static void run_boots(struct run_ctx *c)
+{
+	struct vm *vm = &c->vm;
+
+	for (;;) {
+		uint64_t t_boot = vm_now_ns();
+
+		run_once(vm);
+		if (vm->exit_code != EXIT_RESET || !c->cfg.reboot)
+			return;
+		vm->reboots++;
+		log_info("guest reset; restarting (reboot %u)", vm->reboots);
+		reboot_pace(t_boot);
+		if (reset_vm(c)) {
+			vm_stop_clear(vm);
+			vm_request_stop(
+			    vm, EXIT_INTERNAL,
+			    "cannot restart the VM after the guest's reset (see above)");
+			return;
+		}
+		vm_stop_clear(vm);
+	}
+}
+
+static int run_vm(struct run_ctx *c)
+{
+	struct vm *vm = &c->vm;
+	int ret = set_boot_regs(c);
+
+	if (ret)
+		return ret;
+	run_boots(c);
 	/* Device threads stop before the summary, so its counters are final. */
 	board_stop(&c->board);
 	if (c->cfg.stats_path && (ret = summary_write(vm, &c->board, c->cfg.stats_path)))

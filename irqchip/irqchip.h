@@ -11,6 +11,7 @@
  *   ops->finalize()    after every vCPU exists (KVM's vGIC CTRL_INIT)
  *   ops->fdt_node()    while the device tree is built
  *   ops->set_line()    from any thread once finalized
+ *   ops->reset()       between runs, for a guest reset (--reboot)
  */
 #ifndef ARMLET_IRQCHIP_H
 #define ARMLET_IRQCHIP_H
@@ -69,6 +70,12 @@ struct irqchip_ops {
 	unsigned (*fdt_spi_cells)(unsigned spi, bool level, uint32_t *cells);
 	/* Likewise for a PPI given by INTID (16..31), e.g. the timer's. */
 	unsigned (*fdt_ppi_cells)(unsigned intid, bool level, uint32_t *cells);
+	/*
+	 * Optional: puts back to power-on what the guest's next boot would
+	 * otherwise find set up and could not undo cleanly. After a guest
+	 * reset, every vCPU thread joined. Returns -errno.
+	 */
+	int (*reset)(struct vm *vm);
 	void (*destroy)(struct vm *vm);
 };
 

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <linux/kvm.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -18,6 +19,8 @@
 #include "../vmm/vm.h"
 #include "gic.h"
 #include "irqchip.h"
+
+#define GICR_CTLR 0x0000 /* offset in the RD_base frame (GICv3 architecture spec, GICR_CTLR) */
 
 /* vm->irqchip_priv: the vGICv3 itself is vm->irqchip_fd. */
 struct vgic_its {
@@ -72,6 +75,41 @@ static int vgic_its_finalize(struct vm *vm)
 	return kvm_set_attr(its->fd, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);
 }
 
+/*
+ * The redistributor of the vCPU with this MPIDR_EL1, as a
+ * KVM_DEV_ARM_VGIC_GRP_REDIST_REGS attr: Aff3..Aff0 in bits 63:32
+ * (arm-vgic-v3.rst), register offset below.
+ */
+static uint64_t vgic_redist_attr(uint64_t mpidr, uint32_t reg)
+{
+	uint64_t aff = ((mpidr >> 32) & 0xff) << 24 | (mpidr & 0xffffff);
+
+	return aff << KVM_DEV_ARM_VGIC_V3_MPIDR_SHIFT | reg;
+}
+
+/*
+ * A guest reset. KVM_ARM_VCPU_INIT leaves the vGIC alone, and Linux
+ * reprograms the distributor and redistributors itself, but not LPIs it
+ * finds enabled: it warns "Booted with LPIs enabled, memory probably
+ * corrupted" and taints. So LPIs go off in every redistributor (clearing
+ * GICR_CTLR.EnableLPIs, which KVM allows), then the ITS is reset: disabled,
+ * no tables, its devices, collections and translations dropped
+ * (arm-vgic-its.rst, "ITS Reset State").
+ */
+static int vgic_its_reset(struct vm *vm)
+{
+	struct vgic_its *its = vm->irqchip_priv;
+	const uint32_t ctlr = 0;
+	int ret = 0;
+
+	for (unsigned i = 0; !ret && i < vm->nr_vcpus; i++)
+		ret = kvm_set_attr(vm->irqchip_fd, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS,
+				   vgic_redist_attr(vm->mpidr[i], GICR_CTLR), &ctlr);
+	return ret
+		   ?: kvm_set_attr(its->fd, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_ITS_CTRL_RESET,
+				   NULL);
+}
+
 static void vgic_its_destroy(struct vm *vm)
 {
 	struct vgic_its *its = vm->irqchip_priv;
@@ -95,5 +133,6 @@ const struct irqchip_ops vgic_its_ops = {
 	.fdt_node = gicv3_its_fdt_node,
 	.fdt_spi_cells = gic_fdt_spi_cells,
 	.fdt_ppi_cells = gic_fdt_ppi_cells,
+	.reset = vgic_its_reset,
 	.destroy = vgic_its_destroy,
 };

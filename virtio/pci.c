@@ -266,12 +266,29 @@ static void vp_cfg_read(struct pci_dev *pdev, unsigned off, unsigned len, uint32
 	}
 }
 
+/*
+ * The host's reset (a guest reset with --reboot): the device as after the
+ * driver's reset, then the PCI side. The BAR stopped decoding before this
+ * (bar_remap took the doorbells down). config_generation keeps counting:
+ * a driver only compares two reads of it (virtio 1.2 §2.5.1).
+ */
+static void vp_pci_reset(struct pci_dev *pdev)
+{
+	struct virtio_pci *vp = pdev->opaque;
+
+	pthread_mutex_lock(&vp->lock);
+	vp_reset(vp);
+	vp_irq_reset(vp);
+	pthread_mutex_unlock(&vp->lock);
+}
+
 static const struct pci_dev_ops vp_pci_ops = {
 	.bar_remap = vp_bar_remap,
 	.cfg_write = vp_cfg_write,
 	.cfg_read = vp_cfg_read,
 	.bar_read = vp_bar_read,
 	.bar_write = vp_bar_write,
+	.reset = vp_pci_reset,
 };
 
 /* --- setup ---------------------------------------------------------------------- */

@@ -33,7 +33,9 @@
  *     config vectors, ISR, INTx Disable, device_status' NEEDS_RESET) is kept
  *     in atomics that the locked side publishes.
  *   - The main thread: virtio_pci_init() and virtio_pci_add() before the
- *     guest runs, virtio_pci_destroy() after every vCPU stopped.
+ *     guest runs, the host's reset op (pci_host_reset(): the device as
+ *     after a driver's reset, MSI-X and INTx as at power-on) between runs,
+ *     virtio_pci_destroy() after every vCPU stopped.
  */
 #ifndef ARMLET_VIRTIO_PCI_H
 #define ARMLET_VIRTIO_PCI_H

@@ -77,4 +77,12 @@ void vp_intx_bind(struct virtio_pci *vp);
  */
 void vp_irq_unbind(struct virtio_pci *vp);
 
+/*
+ * A PCI reset (the host's reset op), locked, once the device has stopped
+ * raising: MSI-X table and PBA back to power-on, nothing left pending in
+ * the vector eventfds, ISR clear, and the Message Control and Command
+ * mirrors taken again from the restored config space.
+ */
+void vp_irq_reset(struct virtio_pci *vp);
+
 #endif

@@ -388,6 +388,33 @@ void vp_intx_bind(struct virtio_pci *vp)
 			 strerror(-ret));
 }
 
+/*
+ * PCI 3.0 §6.8.2.9: at reset every vector is masked and MSI-X disabled;
+ * the address and data are undefined, and zero is what init left them.
+ * Binds go before the counts are drained, so no kernel route is left to
+ * deliver a stale one.
+ */
+void vp_irq_reset(struct virtio_pci *vp)
+{
+	uint16_t ctrl = (uint16_t)pci_dev_cfg_get(&vp->pci, vp->msix_cap + PCI_MSIX_CTRL, 2);
+	uint16_t cmd = (uint16_t)pci_dev_cfg_get(&vp->pci, PCI_COMMAND, 2);
+	eventfd_t stale;
+
+	STORE(&vp->msix_enabled, (ctrl & PCI_MSIX_CTRL_ENABLE) != 0);
+	STORE(&vp->msix_masked, (ctrl & PCI_MSIX_CTRL_MASKALL) != 0);
+	for (unsigned v = 0; v < vp->nr_vectors; v++) {
+		for (unsigned w = 0; w < PCI_MSIX_ENTRY_SIZE / 4; w++)
+			STORE(&vp->msix_table[v][w], w == 3 ? PCI_MSIX_ENTRY_CTRL_MASKBIT : 0);
+		vp_msix_update(vp, v);
+		eventfd_read(vp->vec_fd[v], &stale);
+	}
+	for (unsigned w = 0; w < (vp->nr_vectors + 63) / 64; w++)
+		STORE(&vp->pba[w], 0);
+	STORE(&vp->isr, 0);
+	STORE(&vp->intx_disabled, (cmd & PCI_COMMAND_INTX_DISABLE) != 0);
+	vp_intx_update(vp);
+}
+
 void vp_irq_unbind(struct virtio_pci *vp)
 {
 	/* A resample() already under way may still run after intx_unbind(): let it raise nothing.

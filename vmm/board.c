@@ -181,6 +181,22 @@ size_t board_console_input(void *board, const uint8_t *buf, size_t n)
 	return b->console ? virtio_console_input(b->console, buf, n) : 0;
 }
 
+/*
+ * pci_host_reset() takes each device back to power-on: config space, BAR
+ * decode and doorbells, the virtio device as after its driver's reset
+ * (its threads stopped), MSI-X and INTx. The devices are all quiet then,
+ * so the INTx lines go low: a line an irqfd raised stays up in KVM until
+ * the guest's EOI, which the guest that reset will never send.
+ */
+void board_reset(struct board *b)
+{
+	if (!b->pci_ready)
+		return;
+	pci_host_reset(&b->pci);
+	for (unsigned i = 0; i < PCI_NR_INTX; i++)
+		b->vm->irqchip->set_line(b->vm, b->pci.intx_spi[i], false);
+}
+
 void board_stop(struct board *b)
 {
 	if (b->stopped)

@@ -10,6 +10,8 @@
  *                      the irqchip's finalize(): builds every device
  *   board_finalize()   after the irqchip's finalize(): the irqfds go live
  *   (the guest runs)
+ *   board_reset()      after a guest reset (--reboot), vCPU threads joined:
+ *                      every device back to power-on; then the guest runs again
  *   board_stop()       after the vCPU threads are joined: resets the devices
  *                      (their threads stop), unbinds, stops the fast paths
  *   board_destroy()    frees everything; safe on a board that failed to init
@@ -46,6 +48,7 @@ struct board {
 /* Returns 0, or -errno with one line in err saying what failed and why. */
 int board_init(struct board *b, struct vm *vm, char *err, size_t len);
 int board_finalize(struct board *b, char *err, size_t len);
+void board_reset(struct board *b);
 void board_stop(struct board *b);
 void board_destroy(struct board *b);
 

@@ -230,6 +230,7 @@ FLAG_HANDLER(opt_nodefaults, nodefaults)
 FLAG_HANDLER(opt_pmu, pmu)
 FLAG_HANDLER(opt_testdev, testdev)
 FLAG_HANDLER(opt_rng, rng)
+FLAG_HANDLER(opt_reboot, reboot)
 FLAG_HANDLER(opt_help, help)
 
 static int opt_debug(struct vm_config *cfg, const char *arg, char *err, size_t len)
@@ -262,8 +263,11 @@ static const struct cli_opt run_opts[] = {
 	{ 0, "stats", "[=<file>]", "At exit, write a JSON run summary to stderr or <file>",
 	  opt_stats },
 	{ 0, "irqchip", "<model>", "Interrupt controller: auto, gicv3, gicv3-its", opt_irqchip },
-	{ 0, "timeout", "<seconds>", "Stop the VM (exit 4, registers dumped) after this long",
+	{ 0, "timeout", "<seconds>",
+	  "Stop the VM (exit 4, registers dumped) after this long, counting every reboot",
 	  opt_timeout },
+	{ 0, "reboot", NULL, "When the guest resets, restart the VM instead of exiting (3)",
+	  opt_reboot },
 	{ 0, "pmu", NULL, "Create a PMUv3 for each vCPU", opt_pmu },
 	{ 0, "nodefaults", NULL, "Disable implicit default devices", opt_nodefaults },
 	{ 0, "dump-dtb", "<file>", "Write the generated device tree to <file> and exit",

@@ -40,6 +40,7 @@ struct vm_config {
 	bool pmu;	 /* expose PMUv3 */
 	bool testdev;	 /* map the armlet test device */
 	bool rng;	 /* --rng: virtio-rng */
+	bool reboot;	 /* --reboot: a guest reset restarts the VM instead of ending it */
 	bool help;	 /* -h: print usage, run nothing */
 };
 

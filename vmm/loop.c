@@ -123,16 +123,23 @@ static void loop_signal(struct vm *vm, int sfd)
 		vm_request_stop(vm, EXIT_SIGTERM, "stopped by SIGTERM");
 }
 
-/* A timerfd for --timeout, or -1 when there is none. */
+/*
+ * A timerfd for --timeout, or -1 when there is none. The deadline is set
+ * by the first run and kept: with --reboot it covers every boot.
+ */
 static int loop_timer(struct vm *vm)
 {
-	struct itimerspec its = { .it_value = { .tv_sec = vm->cfg->timeout } };
+	struct itimerspec its = { 0 };
 	int fd;
 
 	if (!vm->cfg->timeout)
 		return -1;
+	if (!vm->t_timeout)
+		vm->t_timeout = vm_now_ns() + (uint64_t)vm->cfg->timeout * 1000000000ULL;
+	its.it_value.tv_sec = (time_t)(vm->t_timeout / 1000000000ULL);
+	its.it_value.tv_nsec = (long)(vm->t_timeout % 1000000000ULL);
 	fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
-	if (fd >= 0 && timerfd_settime(fd, 0, &its, NULL) == 0)
+	if (fd >= 0 && timerfd_settime(fd, TFD_TIMER_ABSTIME, &its, NULL) == 0)
 		return fd;
 	vm_request_stop(vm, EXIT_INTERNAL, "cannot arm the --timeout timer: %s", strerror(errno));
 	return fd;

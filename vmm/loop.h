@@ -17,7 +17,10 @@ int loop_block_signals(void);
 
 /*
  * Runs until the VM stops; then kicks every vCPU out of KVM_RUN. Returns the
- * exit code. vcpus_start() must have been called.
+ * exit code. vcpus_start() must have been called. Runs again after
+ * vm_stop_clear() (--reboot): signals that arrived in between are served
+ * then, the control socket keeps its connections, and --timeout keeps the
+ * first run's deadline.
  */
 int loop_run(struct vm *vm);
 

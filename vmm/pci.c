@@ -475,12 +475,31 @@ int pci_host_add_dev(struct pci_host *host, struct pci_dev *dev)
 		host->devs[slot] = dev;
 		dev->host = host;
 		dev->slot = slot;
+		/* From here on the guest owns config space: this is its power-on state. */
+		memcpy(dev->cfg_reset, dev->cfg, PCI_CFG_SIZE);
 		ret = (int)slot;
 		break;
 	}
 out:
 	pthread_mutex_unlock(&host->lock);
 	return ret;
+}
+
+void pci_host_reset(struct pci_host *host)
+{
+	pthread_mutex_lock(&host->lock);
+	for (unsigned slot = 0; slot < PCI_MAX_SLOTS; slot++) {
+		struct pci_dev *dev = host->devs[slot];
+
+		if (!dev)
+			continue;
+		memcpy(dev->cfg, dev->cfg_reset, PCI_CFG_SIZE);
+		/* Decode first, so the reset op finds its doorbells gone. */
+		pci_dev_bars_sync(dev);
+		if (dev->ops && dev->ops->reset)
+			dev->ops->reset(dev);
+	}
+	pthread_mutex_unlock(&host->lock);
 }
 
 /* --- the device-tree node ------------------------------------------------------- */

@@ -170,6 +170,13 @@ struct pci_dev_ops {
 			 uint64_t *val);
 	void (*bar_write)(struct pci_dev *dev, unsigned bar, uint64_t off, unsigned len,
 			  uint64_t val);
+	/*
+	 * pci_host_reset(): config space is back to what it held when the
+	 * device was added, and every BAR that decoded has been through
+	 * bar_remap to PCI_BAR_UNMAPPED; the device puts the rest of its
+	 * state back to power-on. Host lock held, no vCPU running.
+	 */
+	void (*reset)(struct pci_dev *dev);
 };
 
 struct pci_bar {
@@ -190,8 +197,9 @@ struct pci_dev_id {
 struct pci_dev {
 	/* Little-endian register contents, as the guest reads them. */
 	uint8_t cfg[PCI_CFG_SIZE];
-	uint8_t wmask[PCI_CFG_SIZE];   /* bits the guest may write */
-	uint8_t w1cmask[PCI_CFG_SIZE]; /* bits the guest clears by writing one */
+	uint8_t wmask[PCI_CFG_SIZE];	 /* bits the guest may write */
+	uint8_t w1cmask[PCI_CFG_SIZE];	 /* bits the guest clears by writing one */
+	uint8_t cfg_reset[PCI_CFG_SIZE]; /* cfg when added: pci_host_reset() restores it */
 	struct pci_bar bars[PCI_NR_BARS];
 	unsigned cap_next;     /* where the next capability goes */
 	unsigned cap_last;     /* the last capability's offset, 0 for none */
@@ -260,6 +268,16 @@ void pci_host_destroy(struct pci_host *host);
  * Call before the guest runs.
  */
 int pci_host_add_dev(struct pci_host *host, struct pci_dev *dev);
+
+/*
+ * Resets every device as at power-on (a conventional reset, PCIe 3.0
+ * §6.6.1), for a guest reset: config space back to what it held at
+ * pci_host_add_dev(), BAR decode brought in line with it (bar_remap tells
+ * each device its decoding BARs went to PCI_BAR_UNMAPPED, Command being 0
+ * again), then each device's reset op. The statistics keep counting. Only
+ * while no vCPU runs.
+ */
+void pci_host_reset(struct pci_host *host);
 
 /*
  * Adds the host bridge's node to the device tree: reg covers bus 0's 1 MiB

@@ -71,6 +71,7 @@ int summary_fprint(const struct vm *vm, const struct board *b, FILE *f)
 	json_u64(&j, "ipa_bits", vm->ipa_bits);
 	json_u64(&j, "vcpus", vm->nr_vcpus);
 	json_u64(&j, "ram_bytes", vm->mem.size);
+	json_u64(&j, "reboots", vm->reboots);
 	json_object_begin(&j, "timeline_ms");
 	json_double(&j, "first_kvm_run",
 		    ms_since_start(vm, __atomic_load_n(&vm->t_first_run, __ATOMIC_RELAXED)));

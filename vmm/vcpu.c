@@ -60,6 +60,7 @@ static int vcpu_init_one(struct vm *vm, struct vcpu *v, const struct kvm_vcpu_in
 		init.features[0] |= 1U << KVM_ARM_VCPU_POWER_OFF;
 	if (vm->cfg->pmu)
 		init.features[0] |= 1U << KVM_ARM_VCPU_PMU_V3;
+	v->init = init;
 	if (ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) < 0)
 		return -errno;
 	return vcpu_get_reg(v->fd, REG_MPIDR_EL1, &vm->mpidr[v->id]);
@@ -106,19 +107,31 @@ int vcpus_create(struct vm *vm, char *err, size_t len)
 	return 0;
 }
 
-int vcpus_init_pmu(struct vm *vm, char *err, size_t len)
+/*
+ * Sets up one vCPU's PMU; again after a reset. KVM keeps the PMU across
+ * KVM_ARM_VCPU_INIT (kvm_reset_vcpu() only resets its registers) and
+ * refuses to set its interrupt or initialise it a second time, or once a
+ * vCPU has run, with -EBUSY (Documentation/virt/kvm/devices/vcpu.rst): on a
+ * reset that means the PMU is still there.
+ */
+static int vcpu_init_pmu_one(int fd, bool again)
 {
 	int irq = LAYOUT_PPI_PMU;
+	int ret = kvm_set_attr(fd, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, &irq);
 
+	if (again && ret == -EBUSY)
+		ret = 0;
+	ret = ret ?: kvm_set_attr(fd, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT, NULL);
+	return again && ret == -EBUSY ? 0 : ret;
+}
+
+static int vcpus_setup_pmu(struct vm *vm, bool again, char *err, size_t len)
+{
 	if (!vm->cfg->pmu)
 		return 0;
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
-		int fd = vm->vcpus[i].fd;
-		int ret = kvm_set_attr(fd, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, &irq);
+		int ret = vcpu_init_pmu_one(vm->vcpus[i].fd, again);
 
-		ret = ret
-			  ?: kvm_set_attr(fd, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT,
-					  NULL);
 		if (ret) {
 			snprintf(err, len, "cannot set up the PMU of vCPU %u: %s", i,
 				 strerror(-ret));
@@ -126,6 +139,28 @@ int vcpus_init_pmu(struct vm *vm, char *err, size_t len)
 		}
 	}
 	return 0;
+}
+
+int vcpus_init_pmu(struct vm *vm, char *err, size_t len)
+{
+	return vcpus_setup_pmu(vm, false, err, len);
+}
+
+int vcpus_reset(struct vm *vm, char *err, size_t len)
+{
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		struct kvm_vcpu_init init = v->init;
+
+		if (ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) < 0) {
+			int ret = -errno;
+
+			snprintf(err, len, "cannot reset vCPU %u (KVM_ARM_VCPU_INIT): %s", i,
+				 strerror(-ret));
+			return ret;
+		}
+	}
+	return vcpus_setup_pmu(vm, true, err, len);
 }
 
 int vcpu_set_boot_regs(struct vm *vm, uint64_t entry, uint64_t fdt)
@@ -305,7 +340,8 @@ static void *vcpu_thread(void *arg)
 		vcpu_fatal(v, "KVM_SET_SIGNAL_MASK failed");
 		return NULL;
 	}
-	if (v->id == 0)
+	/* The first boot's: a reboot does not move it. */
+	if (v->id == 0 && !__atomic_load_n(&vm->t_first_run, __ATOMIC_RELAXED))
 		__atomic_store_n(&vm->t_first_run, vm_now_ns(), __ATOMIC_RELAXED);
 	while (!vm_stopping(vm)) {
 		/*

@@ -30,6 +30,7 @@ struct vcpu {
 	struct vm *vm;
 	unsigned id;
 	int fd;
+	struct kvm_vcpu_init init; /* what KVM_ARM_VCPU_INIT got: vcpus_reset() repeats it */
 	struct kvm_run *run;
 	pthread_t thread;
 	bool started;
@@ -45,6 +46,15 @@ int vcpus_create(struct vm *vm, char *err, size_t len);
 
 /* Sets up each vCPU's PMU (after irqchip finalize). No-op without --pmu. */
 int vcpus_init_pmu(struct vm *vm, char *err, size_t len);
+
+/*
+ * Puts every vCPU back to power-on for a guest reset: KVM_ARM_VCPU_INIT
+ * again, with the same target and features as vcpus_create() (KVM requires
+ * both; api.rst), which resets its registers and powers the secondaries
+ * off again; the PMU is set up again only if KVM dropped it. After
+ * vcpus_join(); vcpu_set_boot_regs() follows. Returns -errno, with err.
+ */
+int vcpus_reset(struct vm *vm, char *err, size_t len);
 
 /* Points the boot vCPU at entry with x0 = the DTB, as booting.rst asks. */
 int vcpu_set_boot_regs(struct vm *vm, uint64_t entry, uint64_t fdt);

@@ -87,6 +87,24 @@ bool vm_stopping(const struct vm *vm)
 	return __atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE);
 }
 
+void vm_stop_clear(struct vm *vm)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&vm->stop_lock);
+	vm->exit_code = 0;
+	vm->exit_reason[0] = '\0';
+	if (read(vm->stop_fd, &n, sizeof(n)) < 0) {
+		/* EAGAIN (the eventfd is non-blocking): nothing was signalled. */
+	}
+	__atomic_store_n(&vm->stopping, false, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&vm->stop_lock);
+	pthread_mutex_lock(&vm->pause_lock);
+	__atomic_store_n(&vm->paused, false, __ATOMIC_RELEASE);
+	vm->parked = 0;
+	pthread_mutex_unlock(&vm->pause_lock);
+}
+
 bool vm_paused(const struct vm *vm)
 {
 	return __atomic_load_n(&vm->paused, __ATOMIC_ACQUIRE);

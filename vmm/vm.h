@@ -79,11 +79,13 @@ struct vm {
 	unsigned parked;
 
 	struct control *control; /* --name's control socket (control.h), polled by the loop */
+	unsigned reboots;	 /* guest resets --reboot restarted the VM from */
 
 	/* Timeline, in ns of CLOCK_MONOTONIC. */
 	uint64_t t_start;
 	uint64_t t_first_run;
 	uint64_t t_first_output; /* the guest's first console byte (UART or hvc0) */
+	uint64_t t_timeout;	 /* --timeout's deadline, from the first loop_run(); 0: none */
 };
 
 /* Sets up the portable parts (bus, stop state). Returns -errno. */
@@ -98,6 +100,13 @@ void vm_request_stop(struct vm *vm, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 bool vm_stopping(const struct vm *vm);
+
+/*
+ * Undoes a stop so the VM can run again (--reboot): not stopping, no exit
+ * code or reason, stop_fd drained, not paused. Only from the main thread
+ * while nothing else can request a stop (vCPUs joined, devices reset).
+ */
+void vm_stop_clear(struct vm *vm);
 
 /* Whether the VM is paused (or being paused): vcpus_pause() set it. */
 bool vm_paused(const struct vm *vm);

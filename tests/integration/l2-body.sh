@@ -12,7 +12,22 @@
 #   hvc     the console is hvc0, and a line written to it arrives
 #   rng     /dev/hwrng is virtio-rng and yields bytes
 #   sleep   stay up until stopped, printing "L2: tick N" every 0.5 s
+#   reboot=HOW  (armlet --reboot, with /dev/vda zeroed) first boot: mark the
+#           disk, then reset: HOW is reset (reboot -f) or panic (with
+#           panic=-1); second boot, finding the mark: pass, or with
+#           HOW=sleep (first boot: reboot -f) tick as sleep does
 what=uptime
+REBOOT_MARK=armlet-reboot-mark
+
+ticks() {
+	i=0
+	while :; do
+		i=$((i + 1))
+		echo "L2: tick $i"
+		usleep 500000
+	done
+}
+
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	armlet.test=*) what=${arg#armlet.test=} ;;
@@ -95,12 +110,32 @@ rng)
 	;;
 sleep)
 	# A guest that never ends on its own; the ticks show whether it runs.
-	i=0
-	while :; do
-		i=$((i + 1))
-		echo "L2: tick $i"
-		usleep 500000
-	done
+	ticks
+	;;
+reboot=*)
+	how=${what#reboot=}
+	# NULs dropped: a zeroed disk reads as an empty string.
+	if [ "$(head -c ${#REBOOT_MARK} /dev/vda | tr -d '\000')" = "$REBOOT_MARK" ]; then
+		echo "L2: second boot: the disk has the mark"
+		# The GIC was reset too: LPIs left on would make Linux warn.
+		if dmesg | grep -q "Booted with LPIs enabled"; then
+			echo "L2: the GIC still had LPIs enabled"
+			exit 1
+		fi
+		if [ "$how" = sleep ]; then
+			ticks
+		fi
+	else
+		echo "L2: first boot: marking the disk"
+		printf %s "$REBOOT_MARK" | dd of=/dev/vda conv=fsync 2>/dev/null || exit 1
+		if [ "$how" = panic ]; then
+			echo c >/proc/sysrq-trigger
+		else
+			reboot -f
+		fi
+		echo "L2: still running after the reset"
+		exit 1
+	fi
 	;;
 uptime) ;;
 *)

@@ -179,6 +179,9 @@ START_TEST(test_flags)
 	ck_assert(cfg.nodefaults && !cfg.pmu);
 	assert_parses(PARSE(&cfg, "--testdev", "-k", "I"));
 	ck_assert(cfg.testdev && !cfg.pmu);
+	ck_assert(!cfg.reboot);
+	assert_parses(PARSE(&cfg, "--reboot", "-k", "I"));
+	ck_assert(cfg.reboot && !cfg.testdev);
 	assert_parses(PARSE(&cfg, "--debug", "-k", "I"));
 	ck_assert_int_eq(cfg.loglevel, LOG_DEBUG);
 	assert_parses(PARSE(&cfg, "--loglevel=error", "-k", "I"));
@@ -436,7 +439,7 @@ START_TEST(test_usage_lists_options_and_exit_codes)
 		"--kernel", "-k", "--initrd", "--params", "--mem", "--cpus", "--name",
 		"--irqchip", "--pmu", "--nodefaults", "--dump-dtb", "--testdev", "--loglevel",
 		"--debug", "--help", "--disk", "--console", "--rng", "--stats[=<file>]",
-		"130", "143",
+		"--reboot", "unless --reboot", "130", "143",
 	};
 	/* clang-format on */
 	char *text = NULL;

@@ -42,6 +42,9 @@ struct tdev {
 	/* Window accesses that reached the device. */
 	unsigned nr_bar_reads, nr_bar_writes, a_bar, a_len;
 	uint64_t a_off, a_val;
+	/* pci_host_reset(): how often, and the Command register it found. */
+	unsigned nr_resets;
+	uint32_t reset_cmd;
 };
 
 /* Reads of this register of a tdev answer from the device, not config space. */
@@ -113,12 +116,24 @@ static void tdev_bar_write(struct pci_dev *dev, unsigned bar, uint64_t off, unsi
 	t->a_val = val;
 }
 
+/* By the time the device hears of a reset, config space and decode are back to power-on. */
+static void tdev_reset(struct pci_dev *dev)
+{
+	struct tdev *t = dev->opaque;
+
+	for (unsigned i = 0; i < PCI_NR_BARS; i++)
+		ck_assert_uint_eq(pci_dev_bar_addr(dev, i), PCI_BAR_UNMAPPED);
+	t->reset_cmd = pci_dev_cfg_get(dev, PCI_COMMAND, 2);
+	t->nr_resets++;
+}
+
 static const struct pci_dev_ops tdev_ops = {
 	.bar_remap = tdev_bar_remap,
 	.cfg_write = tdev_cfg_write,
 	.cfg_read = tdev_cfg_read,
 	.bar_read = tdev_bar_read,
 	.bar_write = tdev_bar_write,
+	.reset = tdev_reset,
 };
 
 static const struct pci_dev_id tdev_id = {
@@ -756,6 +771,29 @@ START_TEST(test_hostile_random)
 }
 END_TEST
 
+START_TEST(test_reset_after_hostile)
+{
+	static uint8_t at_add[PCI_CFG_SIZE];
+	uint64_t x = 0x243f6a8885a308d3ULL;
+
+	ck_assert_int_ge(pci_dev_add_cap(&td.pci, 0x11, 12), 0);
+	tdev_add(&td, 0);
+	memcpy(at_add, td.pci.cfg, PCI_CFG_SIZE);
+	for (unsigned i = 0; i < 20000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		wr(0, (unsigned)(x >> 40) & 0x3f, 4, x * 0x2545f4914f6cdd1dULL);
+	}
+	wr(0, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_IO);
+	pci_host_reset(&host);
+	/* Every byte as it was when added, and nothing decodes (the hook checked it too). */
+	ck_assert_mem_eq(td.pci.cfg, at_add, PCI_CFG_SIZE);
+	ck_assert_uint_eq(td.nr_resets, 1);
+	assert_decode_matches(&td);
+}
+END_TEST
+
 /* --- the host -------------------------------------------------------------------- */
 
 START_TEST(test_add_dev)
@@ -780,6 +818,62 @@ START_TEST(test_add_dev)
 	wr(5, PCI_COMMAND, 2, 0xffff);
 	ck_assert_uint_eq(rd(5, PCI_COMMAND, 2), 0x0407);
 	ck_assert_uint_eq(rd(6, PCI_COMMAND, 2), 0);
+}
+END_TEST
+
+/*
+ * A reset puts config space back to what it was when the device was added
+ * (not to zero), reports every decoding BAR going away, then calls the
+ * hook; the guest can program the device again afterwards.
+ */
+START_TEST(test_host_reset)
+{
+	struct pci_dev plain;
+
+	pci_dev_cfg_set(&td.pci, PCI_INTERRUPT_LINE, 1, 0x2a);
+	tdev_add(&td, 0);
+	pci_dev_init(&plain, &tdev_id, NULL, NULL); /* a device without ops */
+	ck_assert_int_eq(pci_host_add_dev(&host, &plain), 1);
+	wr(0, PCI_BAR0, 4, 0x50004000);
+	wr(0, PCI_BAR0 + 4, 4, 0x2000);
+	wr(0, PCI_BAR0 + 8, 8, 0x60000000);
+	wr(0, PCI_BAR0 + 16, 8, 64ULL << 30);
+	wr(0, PCI_CACHE_LINE, 1, 0x10);
+	wr(0, PCI_INTERRUPT_LINE, 1, 0x55);
+	wr(0, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_IO | PCI_COMMAND_MASTER);
+	wr(1, PCI_COMMAND, 2, PCI_COMMAND_MASTER);
+	/* An error bit the device raised itself (RW1C: the guest can only clear it). */
+	pci_dev_cfg_set(&td.pci, PCI_STATUS, 2, 0x8000);
+	ck_assert_uint_eq(td.nr_remaps, 4);
+	pci_host_reset(&host);
+	ck_assert_uint_eq(td.nr_resets, 1);
+	ck_assert_uint_eq(td.reset_cmd, 0);
+	ck_assert_uint_eq(td.nr_remaps, 8);
+	assert_remap(&td, 4, 0, 0x50004000, PCI_BAR_UNMAPPED);
+	assert_remap(&td, 5, 1, 0x2000, PCI_BAR_UNMAPPED);
+	assert_remap(&td, 6, 2, 0x60000000, PCI_BAR_UNMAPPED);
+	assert_remap(&td, 7, 4, 64ULL << 30, PCI_BAR_UNMAPPED);
+	ck_assert_uint_eq(rd(0, PCI_COMMAND, 4), 0); /* Status too */
+	ck_assert_uint_eq(rd(0, PCI_BAR0, 4), 0);
+	ck_assert_uint_eq(rd(0, PCI_BAR0 + 4, 4), 1);	/* I/O space indicator */
+	ck_assert_uint_eq(rd(0, PCI_BAR0 + 8, 8), 0xc); /* 64-bit, prefetchable */
+	ck_assert_uint_eq(rd(0, PCI_CACHE_LINE, 1), 0);
+	ck_assert_uint_eq(rd(0, PCI_INTERRUPT_LINE, 1), 0x2a);
+	ck_assert_uint_eq(rd(0, PCI_VENDOR_ID, 4), 0x10411af4);
+	ck_assert_uint_eq(rd(1, PCI_COMMAND, 2), 0);
+	/* The writable bits are still writable: sizing and decode work as before. */
+	wr(0, PCI_BAR0, 4, UINT32_MAX);
+	ck_assert_uint_eq(rd(0, PCI_BAR0, 4), 0xfffff000);
+	wr(0, PCI_BAR0, 4, 0x50008000);
+	wr(0, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	ck_assert_uint_eq(pci_dev_bar_addr(&td.pci, 0), 0x50008000);
+	ck_assert_uint_eq(td.nr_remaps, 11); /* BARs 0, 2 and 4 */
+	/* The statistics are the run's, not the boot's. */
+	ck_assert_uint_eq(host.cfg_writes, 11);
+	/* Nothing to reset but config space: a second reset finds it as it left it. */
+	pci_host_reset(&host);
+	ck_assert_uint_eq(td.nr_resets, 2);
+	ck_assert_uint_eq(td.nr_remaps, 14);
 }
 END_TEST
 
@@ -1243,6 +1337,7 @@ Suite *pci_suite(void)
 	tcase_add_test(cfg, test_capabilities_full);
 	tcase_add_test(cfg, test_cap_w1c_and_read_hook);
 	tcase_add_test(cfg, test_add_dev);
+	tcase_add_test(cfg, test_host_reset);
 	tcase_add_test(cfg, test_stats);
 	suite_add_tcase(s, cfg);
 
@@ -1250,6 +1345,7 @@ Suite *pci_suite(void)
 	tcase_add_test(hostile, test_straddle_4k);
 	tcase_add_test(hostile, test_hostile_all_ones);
 	tcase_add_test(hostile, test_hostile_random);
+	tcase_add_test(hostile, test_reset_after_hostile);
 	tcase_set_timeout(hostile, 60);
 	suite_add_tcase(s, hostile);
 

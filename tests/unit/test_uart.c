@@ -420,6 +420,42 @@ START_TEST(test_beyond_registers)
 }
 END_TEST
 
+/* A guest reset: registers, FIFO and the line as at power-on; output keeps its way out. */
+START_TEST(test_reset)
+{
+	uint64_t first = 0;
+	char buf[4];
+
+	u.first_output = &first;
+	wr(LCR, LCR_DLAB);
+	wr(DLL, 0x0c);
+	wr(LCR, 0x03);
+	wr(SCR, 0x5a);
+	wr(FCR, 0x01);
+	wr(IER, IER_RDI);
+	push("ab");
+	ck_assert(irq.level);
+	uart_reset(&u);
+	ck_assert(!irq.level);
+	ck_assert_uint_eq(irq.line, UART_LINE);
+	ck_assert_uint_eq(rd(IER), 0);
+	ck_assert_uint_eq(rd(LCR), 0);
+	ck_assert_uint_eq(rd(SCR), 0);
+	ck_assert_uint_eq(rd(IIR), IIR_NONE);
+	ck_assert_uint_eq(rd(LSR), LSR_THRE | LSR_TEMT);
+	ck_assert_uint_eq(rd(RBR), 0);
+	wr(LCR, LCR_DLAB);
+	ck_assert_uint_eq(rd(DLL), 0);
+	wr(LCR, 0);
+	ck_assert_uint_eq(u.rx_bytes, 2); /* counters are the run's */
+	wr(THR, 'x');
+	ck_assert_uint_eq(drain_output(buf, sizeof(buf)), 1);
+	ck_assert_uint_ne(first, 0);
+	ck_assert_ptr_eq(u.first_output, &first);
+	u.first_output = NULL;
+}
+END_TEST
+
 START_TEST(test_no_irq_handle)
 {
 	/* A UART without a line (no irqchip yet) must not crash when raising it. */
@@ -460,6 +496,7 @@ Suite *uart_suite(void)
 	tcase_add_test(tc, test_msr_loopback_wiring);
 	tcase_add_test(tc, test_scr);
 	tcase_add_test(tc, test_beyond_registers);
+	tcase_add_test(tc, test_reset);
 	tcase_add_test(tc, test_no_irq_handle);
 	suite_add_tcase(s, tc);
 	return s;

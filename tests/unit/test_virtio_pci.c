@@ -949,6 +949,28 @@ START_TEST(test_bad_queue_size)
 }
 END_TEST
 
+/*
+ * Found by fuzz_virtio_pci: a size written after queue_enable went to the
+ * device at DRIVER_OK, past the size_max it offered. It must not start.
+ */
+START_TEST(test_queue_size_after_enable)
+{
+	start_mapped();
+	ck_assert(negotiate(F_V1));
+	setup_queue(0, QMAX, VIRTIO_MSI_NO_VECTOR);
+	ck_assert_uint_eq(common_rd(VIRTIO_PCI_COMMON_Q_ENABLE, 2), 1);
+	common_wr(VIRTIO_PCI_COMMON_Q_SIZE, 2, 4 * QMAX);
+	driver_ok_refused();
+	/* Back within size_max after enable is fine, as the size is checked when used. */
+	ck_assert(negotiate(F_V1));
+	setup_queue(0, QMAX, VIRTIO_MSI_NO_VECTOR);
+	common_wr(VIRTIO_PCI_COMMON_Q_SIZE, 2, QMAX / 2);
+	add_status(VIRTIO_STATUS_DRIVER_OK);
+	ck_assert_uint_eq(fdv.activates, 1);
+	ck_assert_uint_eq(fdv.vq[0].num, QMAX / 2);
+}
+END_TEST
+
 START_TEST(test_activate_fails)
 {
 	fdv.activate_ret = -ENOMEM;
@@ -1705,6 +1727,118 @@ START_TEST(test_hostile_config_space)
 }
 END_TEST
 
+/* --- a host reset (a guest reset with --reboot) --------------------------------------- */
+
+/*
+ * Everything a driver and the device left behind goes: the device is reset
+ * as by its driver, doorbells and vector bindings are dropped, the MSI-X
+ * table, the PBA and the vector eventfds hold nothing, and the function can
+ * be brought up again from scratch.
+ */
+START_TEST(test_host_reset)
+{
+	int c = -1;
+	uint8_t gen;
+
+	start_mapped();
+	bring_up();
+	msix_ctrl(PCI_MSIX_CTRL_ENABLE);
+	msix_entry(1, ITS_ADDR, 0x21);
+	msix_mask(1, false);
+	ck_assert_uint_eq(ffp.nr_bind, 1);
+	fdv.dev.transport_ops->notify_queue(&fdv.dev, 1); /* vector 2, masked: pending */
+	virtio_dev_notify_config(&fdv.dev);		  /* vector 0, masked: pending; ISR */
+	eventfd_write(vp.vec_fd[2], 1);			  /* a count an unbound eventfd kept */
+	ck_assert(pba_pending(0) && pba_pending(2));
+	ck_assert_uint_eq(ffp.nr_db, NQ);
+	gen = (uint8_t)common_rd(VIRTIO_PCI_COMMON_CFGGEN, 1);
+	c = find_cap(PCI_CAP_ID_MSIX, -1);
+
+	pci_host_reset(&host);
+	ck_assert_uint_eq(fdv.resets, 1);
+	ck_assert_uint_eq(STAT(resets), 1);
+	ck_assert_uint_eq(ffp.nr_db, 0);
+	ck_assert_uint_eq(ffp.nr_unbind, 1);
+	ck_assert_int_eq(ffp.unbind[0], vp.vec_fd[1]);
+	ck_assert_uint_eq(cfg_rd(PCI_COMMAND, 2), 0);
+	ck_assert_uint_eq(cfg_rd(PCI_BAR0, 4), 0);
+	ck_assert_uint_eq(cfg_rd((unsigned)c + PCI_MSIX_CTRL, 2), NQ); /* disabled, unmasked */
+	for (unsigned v = 0; v <= NQ; v++)
+		ck_assert_uint_eq(efd_take(vp.vec_fd[v]), 0);
+
+	/* What a new driver finds once it maps the BAR again. */
+	map_bar();
+	ck_assert_uint_eq(ffp.nr_db, NQ);
+	ck_assert_uint_eq(status(), 0);
+	ck_assert_uint_eq(bar_rd(VIRTIO_PCI_ISR_OFF, 1), 0);
+	ck_assert_uint_eq(common_rd(VIRTIO_PCI_COMMON_MSIX, 2), VIRTIO_MSI_NO_VECTOR);
+	ck_assert_uint_eq(common_rd(VIRTIO_PCI_COMMON_CFGGEN, 1), gen);
+	common_wr(VIRTIO_PCI_COMMON_GFSELECT, 4, 0);
+	ck_assert_uint_eq(common_rd(VIRTIO_PCI_COMMON_GF, 4), 0);
+	ck_assert_uint_eq(fdv.dev.features, 0);
+	for (unsigned q = 0; q < NQ; q++) {
+		common_wr(VIRTIO_PCI_COMMON_Q_SELECT, 2, q);
+		ck_assert_uint_eq(common_rd(VIRTIO_PCI_COMMON_Q_SIZE, 2), QMAX);
+		ck_assert_uint_eq(common_rd(VIRTIO_PCI_COMMON_Q_MSIX, 2), VIRTIO_MSI_NO_VECTOR);
+		ck_assert_uint_eq(common_rd(VIRTIO_PCI_COMMON_Q_ENABLE, 2), 0);
+		ck_assert_uint_eq(common_rd(VIRTIO_PCI_COMMON_Q_DESC, 8), 0);
+		ck_assert(!fdv.dev.queues[q].enabled);
+	}
+	for (unsigned v = 0; v <= NQ; v++) {
+		uint64_t e = VIRTIO_PCI_MSIX_TABLE_OFF + (uint64_t)v * PCI_MSIX_ENTRY_SIZE;
+
+		ck_assert_uint_eq(bar_rd(e, 8), 0);
+		ck_assert_uint_eq(bar_rd(e + PCI_MSIX_ENTRY_DATA, 4), 0);
+		ck_assert_uint_eq(bar_rd(e + PCI_MSIX_ENTRY_CTRL, 4), PCI_MSIX_ENTRY_CTRL_MASKBIT);
+		ck_assert(!pba_pending(v));
+	}
+
+	/* And it comes up again, with interrupts where the new driver puts them. */
+	bring_up();
+	ck_assert_uint_eq(fdv.activates, 2);
+	msix_ctrl(PCI_MSIX_CTRL_ENABLE);
+	msix_entry(2, ITS_ADDR, 0x42);
+	msix_mask(2, false);
+	ck_assert_uint_eq(ffp.nr_bind, 2);
+	ck_assert_uint_eq(ffp.bind[1].msg.data, 0x42);
+	ck_assert_uint_eq(efd_take(vp.vec_fd[2]), 0); /* nothing stale delivered */
+	fdv.dev.transport_ops->notify_queue(&fdv.dev, 1);
+	ck_assert_uint_eq(efd_take(vp.vec_fd[2]), 1);
+}
+END_TEST
+
+/* INTx on the slow path: the line goes low, INTx Disable clears, a device never started stays so.
+ */
+START_TEST(test_host_reset_intx)
+{
+	ffp.no_intx = true;
+	start_mapped();
+	pci_host_reset(&host);
+	ck_assert_uint_eq(fdv.resets, 0);
+	ck_assert_uint_eq(STAT(resets), 0);
+	map_bar();
+	bring_up();
+	fdv.dev.transport_ops->notify_queue(&fdv.dev, 0);
+	ck_assert(ffp.level);
+	cfg_wr(PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_INTX_DISABLE);
+	ck_assert(!ffp.level);
+	cfg_wr(PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	ck_assert(ffp.level);
+
+	pci_host_reset(&host);
+	ck_assert(!ffp.level);
+	ck_assert(!vp.intx_disabled);
+	ck_assert_uint_eq(fdv.resets, 1);
+	ck_assert(!(cfg_rd(PCI_STATUS, 2) & PCI_STATUS_INTERRUPT));
+	map_bar();
+	bring_up();
+	fdv.dev.transport_ops->notify_queue(&fdv.dev, 1);
+	ck_assert(ffp.level);
+	ck_assert_uint_eq(bar_rd(VIRTIO_PCI_ISR_OFF, 1), VIRTIO_PCI_ISR_QUEUE);
+	ck_assert(!ffp.level);
+}
+END_TEST
+
 /* --- teardown ---------------------------------------------------------------------------- */
 
 START_TEST(test_destroy)
@@ -1757,6 +1891,7 @@ Suite *virtio_pci_suite(void)
 	tcase_add_test(tc, test_invalid_rings);
 	tcase_add_test(tc, test_misaligned_ring);
 	tcase_add_test(tc, test_bad_queue_size);
+	tcase_add_test(tc, test_queue_size_after_enable);
 	tcase_add_test(tc, test_activate_fails);
 	tcase_add_test(tc, test_reset);
 	tcase_add_test(tc, test_status_never_clears_bits);
@@ -1789,6 +1924,8 @@ Suite *virtio_pci_suite(void)
 	tcase_add_test(tc, test_hostile_bar);
 	tcase_add_test(tc, test_hostile_bar_active);
 	tcase_add_test(tc, test_hostile_config_space);
+	tcase_add_test(tc, test_host_reset);
+	tcase_add_test(tc, test_host_reset_intx);
 	tcase_add_test(tc, test_destroy);
 	suite_add_tcase(s, tc);
 	return s;

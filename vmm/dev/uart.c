@@ -67,6 +67,16 @@ static void uart_update_irq(struct uart *u)
 	}
 }
 
+void uart_reset(struct uart *u)
+{
+	pthread_mutex_lock(&u->lock);
+	u->ier = u->lcr = u->mcr = u->scr = u->dll = u->dlm = u->fcr = 0;
+	u->thre_pending = false;
+	u->rx_head = u->rx_count = 0;
+	uart_update_irq(u);
+	pthread_mutex_unlock(&u->lock);
+}
+
 /* Lock held. */
 static void uart_rx_put(struct uart *u, uint8_t c)
 {

@@ -38,6 +38,13 @@ extern const struct mmio_ops uart_mmio_ops;
 void uart_init(struct uart *u, int out_fd, struct irq_handle irq);
 void uart_destroy(struct uart *u);
 
+/*
+ * Back to power-on for a guest reset: registers, the receive FIFO and the
+ * interrupt line (lowered if it was up). Where output goes (out_fd, log_fd,
+ * first_output) and the byte counters stay. While no vCPU runs.
+ */
+void uart_reset(struct uart *u);
+
 /* Also copies every output byte to fd (-1: stop). Before the guest runs. */
 void uart_set_log_fd(struct uart *u, int fd);
 
