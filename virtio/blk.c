@@ -258,7 +258,7 @@ static int blk_queue_start(struct blk_queue *q)
 	int ret;
 
 	if (vq->vq.num > BLK_QUEUE_SIZE)
-		return -EINVAL; /* the transport lets the driver go past size_max */
+		return -EINVAL; /* the transport checks size_max too; q->reqs needs this */
 	q->vq = &vq->vq;
 	q->stopping = q->broken = false;
 	q->inflight = 0;

@@ -74,6 +74,12 @@ static bool vp_features_ok(struct virtio_pci *vp)
 	return true;
 }
 
+/* virtio 1.2 §4.1.4.3.2: queue sizes are powers of 2 up to the maximum the device offered. */
+static bool vp_queue_size_ok(const struct virtio_pci *vp, unsigned i, uint16_t size)
+{
+	return size && !(size & (size - 1)) && size <= vp->dev->queues[i].size_max;
+}
+
 /* Sets up every enabled queue's rings, then starts the device (virtio 1.2 §3.1.1 step 8). */
 static int vp_activate(struct virtio_pci *vp)
 {
@@ -84,7 +90,11 @@ static int vp_activate(struct virtio_pci *vp)
 		const struct virtio_pci_queue *q = &vp->queues[i];
 		struct virtio_queue *dq = &dev->queues[i];
 
-		if (q->failed)
+		/*
+		 * Checked again here: queue_size stays writable after queue_enable,
+		 * and the device must never get more than its size_max (virtio.h).
+		 */
+		if (q->failed || (q->enable && !vp_queue_size_ok(vp, i, q->size)))
 			return -EINVAL;
 		dq->enabled = q->enable;
 		if (!q->enable)
@@ -207,14 +217,12 @@ static void vp_queue_addr_write(struct virtio_pci_queue *q, uint64_t off, unsign
 		*field = (*field & 0xffffffffULL) | val << 32;
 }
 
-/* virtio 1.2 §4.1.4.3.2: sizes are powers of 2 up to the maximum; a bad one fails the queue. */
+/* A bad size fails the queue (virtio 1.2 §4.1.4.3.2). */
 static void vp_queue_enable(struct virtio_pci *vp, struct virtio_pci_queue *q, uint16_t val)
 {
-	unsigned max = vp->dev->queues[vp->queue_select].size_max;
-
 	if (val != 1) /* writing 0 is not allowed without RING_RESET */
 		return;
-	if (!q->size || (q->size & (q->size - 1)) || q->size > max)
+	if (!vp_queue_size_ok(vp, vp->queue_select, q->size))
 		q->failed = true;
 	else
 		q->enable = true;
