@@ -35,6 +35,7 @@ PORTABLE_SRCS := \
 	vmm/loader.c vmm/vm.c vmm/pci.c vmm/json.c vmm/dev/uart.c vmm/dev/testdev.c \
 	vmm/control.c vmm/control_server.c vmm/control_cmd.c \
 	irqchip/irqchip.c irqchip/gic_fdt.c timer/arch_timer.c fdt/fdt.c virtio/virtqueue.c \
+	irqchip/gicv2_model.c irqchip/gicv2_dist.c irqchip/gicv2_cpu.c \
 	virtio/virtio.c virtio/pci.c virtio/pci_common.c virtio/pci_irq.c virtio/blk.c \
 	virtio/blk_req.c virtio/blk_uring.c virtio/blk_aio.c virtio/blk_sync.c virtio/console.c \
 	virtio/rng.c vmm/hostcheck_report.c

@@ -16,6 +16,7 @@ Suite *uart_suite(void);
 Suite *fdt_suite(void);
 Suite *testdev_suite(void);
 Suite *irqchip_suite(void);
+Suite *gicv2_suite(void);
 Suite *virtqueue_suite(void);
 Suite *pci_suite(void);
 Suite *json_suite(void);
