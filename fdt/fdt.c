@@ -154,7 +154,7 @@ static int fdt_add_psci(const struct fdt_ctx *ctx)
 static int fdt_add_pmu(const struct fdt_ctx *ctx)
 {
 	uint32_t irq[4];
-	unsigned n = ctx->vm->irqchip->fdt_ppi_cells(LAYOUT_PPI_PMU, true, irq);
+	unsigned n = ctx->vm->irqchip->fdt_ppi_cells(LAYOUT_PPI_PMU, true, ctx->vm->nr_vcpus, irq);
 	int node = fdt_add_subnode(ctx->fdt, 0, "pmu");
 
 	if (node < 0)

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Halves shared by the GIC models. The device-tree builders (gic_fdt.c;
- * arm,gic-v3 binding, Documentation/devicetree/bindings/interrupt-controller/
- * arm,gic-v3.yaml) are pure functions of the layout and vCPU count, no KVM.
- * The in-kernel vGICv3 steps (vgic_v3.c, KVM only) are what both KVM models
- * are made of: gicv3 uses them as they are, gicv3-its (vgic_its.c) adds an
- * ITS around them.
+ * Documentation/devicetree/bindings/interrupt-controller/arm,gic-v3.yaml,
+ * and arm,gic.yaml with its v2m frame) are pure functions of the layout and
+ * vCPU count, no KVM. The in-kernel vGICv3 steps (vgic_v3.c, KVM only) are
+ * what both KVM GICv3 models are made of: gicv3 uses them as they are,
+ * gicv3-its (vgic_its.c) adds an ITS around them. The vGICv2 models
+ * (vgic_v2.c) share only the steps any in-kernel vGIC has: vgic_probe_device(),
+ * vgic_set_line() and vgic_destroy().
  */
 #ifndef ARMLET_GIC_H
 #define ARMLET_GIC_H
@@ -20,6 +22,11 @@ struct vm;
 #define GIC_NR_SPIS 96 /* SPIs armlet exposes: INTIDs 32..127 */
 #define GIC_NR_IRQS (32 + GIC_NR_SPIS)
 
+/* GICv2 (IHI 0048B): 8 CPU interfaces, a 4 KiB GICD, an 8 KiB GICC (GICC_DIR at 0x1000). */
+#define GIC_V2_MAX_CPUS	 8
+#define GIC_V2_DIST_SIZE 0x1000
+#define GIC_V2_CPU_SIZE	 0x2000
+
 /* Adds the arm,gic-v3 node for ctx's vCPU count. */
 int gicv3_fdt_node(const struct fdt_ctx *ctx);
 
@@ -29,20 +36,37 @@ int gicv3_fdt_node(const struct fdt_ctx *ctx);
  */
 int gicv3_its_fdt_node(const struct fdt_ctx *ctx);
 
+/*
+ * Adds the arm,cortex-a15-gic node (GICv2: GICD at LAYOUT_GIC_DIST, GICC at
+ * LAYOUT_GIC_CPU) with no children.
+ */
+int gicv2_fdt_node(const struct fdt_ctx *ctx);
+
+/*
+ * Adds the arm,cortex-a15-gic node with an arm,gic-v2m-frame child (an MSI
+ * controller with phandle FDT_PHANDLE_V2M) at LAYOUT_GIC_V2M. The frame's
+ * SPIs are not in the tree: the guest reads them from MSI_TYPER.
+ */
+int gicv2m_fdt_node(const struct fdt_ctx *ctx);
+
 /* Interrupt specifiers: <type number flags> for GIC bindings. */
 unsigned gic_fdt_spi_cells(unsigned spi, bool level, uint32_t *cells);
-unsigned gic_fdt_ppi_cells(unsigned intid, bool level, uint32_t *cells);
+unsigned gic_fdt_ppi_cells(unsigned intid, bool level, unsigned nr_cpus, uint32_t *cells);
+/* GICv2's PPI flags also name the CPUs the PPI reaches: all nr_cpus of them. */
+unsigned gicv2_fdt_ppi_cells(unsigned intid, bool level, unsigned nr_cpus, uint32_t *cells);
 
 /*
  * The vGICv3's irqchip_ops steps (vgic_v3.c), with the contract of
- * irqchip.h. vgic_v3_create() sets vm->irqchip_fd; vgic_v3_destroy() closes it.
+ * irqchip.h. vgic_v3_create() sets vm->irqchip_fd; vgic_destroy() closes it.
  */
 int vgic_v3_probe(struct vm *vm, char *reason, size_t len);
 int vgic_v3_create(struct vm *vm);
 int vgic_v3_vcpu_init(struct vm *vm, unsigned cpu, int vcpu_fd);
 int vgic_v3_finalize(struct vm *vm);
-int vgic_v3_set_line(struct vm *vm, unsigned spi, bool level);
-void vgic_v3_destroy(struct vm *vm);
+
+/* Any in-kernel vGIC, v2 or v3: KVM_IRQ_LINE on SPI spi; closing vm->irqchip_fd. */
+int vgic_set_line(struct vm *vm, unsigned spi, bool level);
+void vgic_destroy(struct vm *vm);
 
 /*
  * Asks KVM whether it can create a device of type (KVM_CREATE_DEVICE_TEST).

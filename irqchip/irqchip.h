@@ -27,10 +27,12 @@ enum irqchip_model {
 	IRQCHIP_AUTO,	   /* probe and pick the best model the host offers */
 	IRQCHIP_GICV3,	   /* in-kernel vGICv3 */
 	IRQCHIP_GICV3_ITS, /* in-kernel vGICv3 with an ITS: MSIs by device ID */
+	IRQCHIP_GICV2,	   /* in-kernel vGICv2, at most 8 vCPUs */
+	IRQCHIP_GICV2M,	   /* in-kernel vGICv2 with armlet's GICv2m frame: MSIs as SPIs */
 	IRQCHIP_NR_MODELS
 };
 
-/* "auto", "gicv3", "gicv3-its"; returns -EINVAL for an unknown name. */
+/* "auto", "gicv3", "gicv3-its", "gicv2", "gicv2m"; returns -EINVAL for an unknown name. */
 int irqchip_model_parse(const char *name, enum irqchip_model *out);
 const char *irqchip_model_name(enum irqchip_model model);
 
@@ -68,8 +70,19 @@ struct irqchip_ops {
 	 * returns how many it wrote (at most 4).
 	 */
 	unsigned (*fdt_spi_cells)(unsigned spi, bool level, uint32_t *cells);
-	/* Likewise for a PPI given by INTID (16..31), e.g. the timer's. */
-	unsigned (*fdt_ppi_cells)(unsigned intid, bool level, uint32_t *cells);
+	/*
+	 * Likewise for a PPI given by INTID (16..31), e.g. the timer's, in a VM
+	 * of nr_cpus vCPUs (GICv2 specifiers name the CPUs a PPI is wired to).
+	 */
+	unsigned (*fdt_ppi_cells)(unsigned intid, bool level, unsigned nr_cpus, uint32_t *cells);
+	/*
+	 * Optional, for an MSI controller that turns each MSI into an SPI edge
+	 * (GICv2m) rather than into something only the kernel knows (the ITS's
+	 * LPIs): the SPI (0-based) a write of data to addr raises, or -EINVAL
+	 * when the controller would ignore that write (not its doorbell, no SPI
+	 * of its block). No side effects; any thread, once created.
+	 */
+	int (*msi_to_spi)(const struct vm *vm, uint64_t addr, uint32_t data);
 	/*
 	 * Optional: puts back to power-on what the guest's next boot would
 	 * otherwise find set up and could not undo cleanly. After a guest
@@ -91,5 +104,7 @@ const struct irqchip_ops *irqchip_select(struct vm *vm, enum irqchip_model model
 /* The backends. */
 extern const struct irqchip_ops vgic_v3_ops;
 extern const struct irqchip_ops vgic_its_ops;
+extern const struct irqchip_ops vgic_v2_ops;
+extern const struct irqchip_ops vgic_v2m_ops;
 
 #endif

@@ -9,12 +9,16 @@
 static const struct irqchip_ops *const model_ops[IRQCHIP_NR_MODELS] = {
 	[IRQCHIP_GICV3] = &vgic_v3_ops,
 	[IRQCHIP_GICV3_ITS] = &vgic_its_ops,
+	[IRQCHIP_GICV2] = &vgic_v2_ops,
+	[IRQCHIP_GICV2M] = &vgic_v2m_ops,
 };
 
 /* What auto tries, best first. */
 static const enum irqchip_model auto_order[] = {
 	IRQCHIP_GICV3_ITS, /* MSIs for PCI devices */
 	IRQCHIP_GICV3,
+	IRQCHIP_GICV2M, /* a GICv2 host: MSIs as SPIs, at most 8 vCPUs */
+	IRQCHIP_GICV2,
 };
 
 const struct irqchip_ops *irqchip_select(struct vm *vm, enum irqchip_model model, char *reason,

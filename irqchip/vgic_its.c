@@ -118,7 +118,7 @@ static void vgic_its_destroy(struct vm *vm)
 		close(its->fd);
 	free(its);
 	vm->irqchip_priv = NULL;
-	vgic_v3_destroy(vm);
+	vgic_destroy(vm);
 }
 
 const struct irqchip_ops vgic_its_ops = {
@@ -129,7 +129,7 @@ const struct irqchip_ops vgic_its_ops = {
 	.create = vgic_its_create,
 	.vcpu_init = vgic_v3_vcpu_init,
 	.finalize = vgic_its_finalize,
-	.set_line = vgic_v3_set_line,
+	.set_line = vgic_set_line,
 	.fdt_node = gicv3_its_fdt_node,
 	.fdt_spi_cells = gic_fdt_spi_cells,
 	.fdt_ppi_cells = gic_fdt_ppi_cells,

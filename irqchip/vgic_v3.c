@@ -2,7 +2,9 @@
 /*
  * The in-kernel vGICv3 (Documentation/virt/kvm/devices/arm-vgic-v3.rst):
  * distributor and redistributors live in KVM; armlet sets their addresses,
- * the number of IRQs, and initialises it once every vCPU exists.
+ * the number of IRQs, and initialises it once every vCPU exists. The steps
+ * any in-kernel vGIC shares (vgic_probe_device(), vgic_set_line(),
+ * vgic_destroy()) live here too.
  */
 #include <errno.h>
 #include <linux/kvm.h>
@@ -65,7 +67,7 @@ int vgic_v3_finalize(struct vm *vm)
 			    NULL);
 }
 
-int vgic_v3_set_line(struct vm *vm, unsigned spi, bool level)
+int vgic_set_line(struct vm *vm, unsigned spi, bool level)
 {
 	struct kvm_irq_level irq = {
 		.irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) | (32 + spi),
@@ -77,7 +79,7 @@ int vgic_v3_set_line(struct vm *vm, unsigned spi, bool level)
 	return ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq) < 0 ? -errno : 0;
 }
 
-void vgic_v3_destroy(struct vm *vm)
+void vgic_destroy(struct vm *vm)
 {
 	if (vm->irqchip_fd >= 0)
 		close(vm->irqchip_fd);
@@ -90,9 +92,9 @@ const struct irqchip_ops vgic_v3_ops = {
 	.create = vgic_v3_create,
 	.vcpu_init = vgic_v3_vcpu_init,
 	.finalize = vgic_v3_finalize,
-	.set_line = vgic_v3_set_line,
+	.set_line = vgic_set_line,
 	.fdt_node = gicv3_fdt_node,
 	.fdt_spi_cells = gic_fdt_spi_cells,
 	.fdt_ppi_cells = gic_fdt_ppi_cells,
-	.destroy = vgic_v3_destroy,
+	.destroy = vgic_destroy,
 };

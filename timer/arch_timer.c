@@ -22,7 +22,7 @@ int arch_timer_fdt_node(const struct fdt_ctx *ctx)
 
 	for (unsigned i = 0; i < 4; i++) {
 		uint32_t one[4];
-		unsigned k = ctx->vm->irqchip->fdt_ppi_cells(ppis[i], true, one);
+		unsigned k = ctx->vm->irqchip->fdt_ppi_cells(ppis[i], true, ctx->vm->nr_vcpus, one);
 
 		for (unsigned j = 0; j < k; j++)
 			cells[n++] = cpu_to_fdt32(one[j]);

@@ -8,7 +8,8 @@
  *   doorbells   a guest write to a notify address signals an eventfd in the
  *               kernel; the vCPU never exits to armlet (ioeventfd).
  *   MSIs        writing an eventfd makes the kernel deliver an MSI message
- *               (irqfd on an MSI route; through the ITS with a device ID).
+ *               (irqfd on an MSI route; through the ITS with a device ID),
+ *               or raise the SPI a GICv2m frame turns it into (an edge).
  *   INTx        writing an eventfd raises an SPI; the kernel lowers it at the
  *               guest's EOI and then tells armlet (irqfd with resample), so
  *               the transport can raise it again if its cause is still there.
@@ -49,6 +50,8 @@ struct fastpath_ops {
 	 * eventfd written while unbound keeps its count, and binding delivers
 	 * it at once (so a masked vector's pending interrupt is not lost).
 	 * -ENOSYS: the interrupt controller cannot take MSIs this way.
+	 * -EINVAL: it would ignore msg (GICv2m: not its doorbell, or no SPI of
+	 * its block); nothing changed, fd stays bound as it was.
 	 */
 	int (*msi_bind)(void *ctx, int fd, const struct msi_msg *msg);
 	/* Unbinds fd (MSI-X vector masked or disabled). No-op when unbound. */
@@ -64,7 +67,8 @@ struct fastpath_ops {
 	void (*intx_unbind)(void *ctx, int fd);
 	/*
 	 * The slow paths, for when a bind op returned -ENOSYS: deliver msg now
-	 * (KVM_SIGNAL_MSI, or the userspace GIC's MSI frame), and drive SPI spi
+	 * (KVM_SIGNAL_MSI, or a pulse on the SPI a GICv2m frame maps it to; a
+	 * message the controller would ignore is dropped), and drive SPI spi
 	 * to level (KVM_IRQ_LINE, or the userspace GIC). Each call is an ioctl
 	 * or more: the transport only uses them when it has to.
 	 */

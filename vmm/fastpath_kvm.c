@@ -8,6 +8,9 @@
  * (kvm_vgic_setup_default_irq_routing()), and pin n is SPI n, INTID 32 + n
  * (vgic_irqfd_set_irq()). INTx irqfds use GSI = SPI, so they work on that
  * default table; MSIs get GSIs from FP_MSI_GSI_BASE up, clear of any SPI.
+ * An MSI's route is an MSI route (the ITS translates it), or, when the
+ * irqchip turns MSIs into SPIs (GICv2m: msi_to_spi), an irqchip route to
+ * that SPI's pin: the irqfd then pulses it, an edge, with no resampling.
  * KVM_SET_GSI_ROUTING replaces the whole table, so every table armlet sets
  * keeps an irqchip route for each bound INTx SPI: without one the irqfd
  * raises nothing, and the EOI is never resampled (KVM finds the resampler
@@ -57,6 +60,7 @@ struct fastpath_kvm_binding {
 	bool bound;  /* KVM_IRQFD assigned */
 	bool routed; /* KVM's table has this binding's route as it is now */
 	struct msi_msg msg;
+	int msi_spi; /* MSI only: the SPI msg raises (GICv2m), or -1 for an MSI route */
 	/* INTx only. */
 	int resample_fd; /* ours: KVM signals it at the guest's EOI */
 	uint64_t id;	 /* the resample thread's handle */
@@ -93,7 +97,9 @@ static struct fastpath_kvm_binding *binding_new(struct fastpath_kvm *fk, int fd,
 		fk->max_bindings = max;
 	}
 	b = &fk->bindings[fk->nr_bindings++];
-	*b = (struct fastpath_kvm_binding){ .fd = fd, .kind = kind, .resample_fd = -1 };
+	*b = (struct fastpath_kvm_binding){
+		.fd = fd, .kind = kind, .resample_fd = -1, .msi_spi = -1
+	};
 	return b;
 }
 
@@ -136,10 +142,10 @@ static struct kvm_irq_routing_entry route_of(const struct fastpath_kvm *fk,
 {
 	struct kvm_irq_routing_entry e = { .gsi = b->gsi };
 
-	if (b->kind == FP_INTX) {
+	if (b->kind == FP_INTX || b->msi_spi >= 0) {
 		e.type = KVM_IRQ_ROUTING_IRQCHIP;
 		e.u.irqchip.irqchip = 0; /* arm64 has one: the vGIC */
-		e.u.irqchip.pin = b->gsi;
+		e.u.irqchip.pin = b->kind == FP_INTX ? b->gsi : (uint32_t)b->msi_spi;
 		return e;
 	}
 	e.type = KVM_IRQ_ROUTING_MSI;
@@ -311,19 +317,40 @@ static struct fastpath_kvm_binding *msi_binding_get(struct fastpath_kvm *fk, int
 	return b;
 }
 
+/*
+ * Where msg goes: *spi is the SPI it raises when the irqchip turns MSIs
+ * into SPIs (GICv2m), -1 when the kernel takes MSIs itself (the ITS).
+ * Returns -EINVAL when the irqchip would drop msg (a bad address or data).
+ */
+static int msi_target(const struct fastpath_kvm *fk, const struct msi_msg *msg, int *spi)
+{
+	const struct irqchip_ops *chip = fk->vm->irqchip;
+
+	*spi = -1;
+	if (!chip->msi_to_spi)
+		return 0;
+	*spi = chip->msi_to_spi(fk->vm, msg->addr, msg->data);
+	return *spi < 0 ? *spi : 0;
+}
+
 static int fk_msi_bind(void *ctx, int fd, const struct msi_msg *msg)
 {
 	struct fastpath_kvm *fk = ctx;
 	struct fastpath_kvm_binding *b;
-	int ret = 0;
+	int spi, ret = 0;
 
 	if (!fk->can_msi_bind)
 		return -ENOSYS;
+	/* Refused before anything changes: the transport unbinds and goes slow. */
+	ret = msi_target(fk, msg, &spi);
+	if (ret)
+		return ret;
 	pthread_mutex_lock(&fk->lock);
 	b = msi_binding_get(fk, fd, &ret);
 	if (b) {
 		if (memcmp(&b->msg, msg, sizeof(*msg)) != 0) {
 			b->msg = *msg;
+			b->msi_spi = spi;
 			b->routed = false;
 		}
 		b->wanted = true;
@@ -429,6 +456,15 @@ static void fk_intx_unbind(void *ctx, int fd)
 	pthread_mutex_unlock(&fk->lock);
 }
 
+/* An MSI the irqchip turns into SPI spi: the edge its frame would make. */
+static int msi_send_spi(struct fastpath_kvm *fk, unsigned spi)
+{
+	struct vm *vm = fk->vm;
+	int ret = vm->irqchip->set_line(vm, spi, true);
+
+	return ret ?: vm->irqchip->set_line(vm, spi, false);
+}
+
 static int fk_msi_send(void *ctx, const struct msi_msg *msg)
 {
 	struct fastpath_kvm *fk = ctx;
@@ -440,6 +476,13 @@ static int fk_msi_send(void *ctx, const struct msi_msg *msg)
 
 	if (!fk->can_msi_send)
 		return -ENOSYS;
+	if (fk->vm->irqchip->msi_to_spi) {
+		int spi, ret = msi_target(fk, msg, &spi);
+
+		stat_inc(&fk->stats.msi_sends);
+		/* One the frame would ignore is dropped, as on hardware. */
+		return ret ?: msi_send_spi(fk, (unsigned)spi);
+	}
 	if (fk->caps.msi_devid) {
 		m.flags = KVM_MSI_VALID_DEVID;
 		m.devid = msg->devid;
@@ -521,7 +564,7 @@ static void caps_probe(struct fastpath_kvm *fk)
 {
 	struct vm *vm = fk->vm;
 	struct fastpath_kvm_caps *c = &fk->caps;
-	bool in_kernel = vm->irqchip && vm->irqchip_fd >= 0, in_kernel_msi;
+	bool in_kernel = vm->irqchip && vm->irqchip_fd >= 0, in_kernel_msi, msi_as_spi;
 
 	c->ioeventfd = kvm_check_cap(vm, KVM_CAP_IOEVENTFD) > 0;
 	c->ioeventfd_any_len = kvm_check_cap(vm, KVM_CAP_IOEVENTFD_ANY_LENGTH) > 0;
@@ -532,8 +575,10 @@ static void caps_probe(struct fastpath_kvm *fk)
 	/* Per VM: 1 once an ITS device exists. */
 	c->msi_devid = kvm_check_cap(vm, KVM_CAP_MSI_DEVID) > 0;
 	in_kernel_msi = in_kernel && vm->irqchip->msi_phandle;
+	/* KVM_SIGNAL_MSI needs an ITS; MSIs that are SPIs go by KVM_IRQ_LINE. */
+	msi_as_spi = vm->irqchip && vm->irqchip->msi_to_spi;
 	fk->can_msi_bind = in_kernel_msi && c->irqfd && c->irq_routing;
-	fk->can_msi_send = in_kernel_msi && c->signal_msi;
+	fk->can_msi_send = in_kernel_msi && (c->signal_msi || msi_as_spi);
 	fk->can_intx = in_kernel && c->irqfd && c->irqfd_resample;
 }
 

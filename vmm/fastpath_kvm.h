@@ -2,9 +2,9 @@
 /*
  * The KVM implementation of the fast paths (fastpath.h), one per VM, no
  * globals: ioeventfds for doorbells; irqfds on GSI routes for MSIs (through
- * the vGIC's ITS) and on SPIs for INTx; and a thread that turns the kernel's
- * resample notifications (the guest's EOI of a level INTx) into the
- * transport's resample() calls.
+ * the vGIC's ITS, or to the SPI of a GICv2m frame) and on SPIs for INTx; and
+ * a thread that turns the kernel's resample notifications (the guest's EOI
+ * of a level INTx) into the transport's resample() calls.
  *
  * Lifecycle, in this order (main.c):
  *   fastpath_kvm_init()      after the irqchip's create(), before any device

@@ -11,6 +11,9 @@ const struct layout_row layout_map[LAYOUT_NR_REGIONS] = {
 	[LAYOUT_TESTDEV] = { "testdev", 0x01020000, SZ_4K },
 	[LAYOUT_GIC_ITS] = { "gic-its", 0x3f7d0000, 2 * SZ_64K },
 	[LAYOUT_GIC_REDIST] = { "gic-redist", 0x3f7f0000, LAYOUT_MAX_VCPUS * 2 * SZ_64K },
+	/* One 4 KiB frame right below the CPU interface, as kvmtool has it. */
+	[LAYOUT_GIC_V2M] = { "gic-v2m", 0x3ffcf000, SZ_4K },
+	/* As much as kvmtool reserves; the vGICv2's CPU interface is the first 8 KiB. */
 	[LAYOUT_GIC_CPU] = { "gic-cpu", 0x3ffd0000, 2 * SZ_64K },
 	[LAYOUT_GIC_DIST] = { "gic-dist", 0x3fff0000, SZ_64K },
 	[LAYOUT_PCI_ECAM] = { "pci-ecam", 0x40000000, 256 * SZ_1M },
@@ -26,7 +29,7 @@ _Static_assert(sizeof(layout_map) / sizeof(layout_map[0]) == LAYOUT_NR_REGIONS,
 const char *const layout_spi_names[LAYOUT_NR_SPIS] = {
 	[LAYOUT_SPI_UART] = "uart",	    [LAYOUT_SPI_PCI_INTA] = "pci-inta",
 	[LAYOUT_SPI_PCI_INTB] = "pci-intb", [LAYOUT_SPI_PCI_INTC] = "pci-intc",
-	[LAYOUT_SPI_PCI_INTD] = "pci-intd",
+	[LAYOUT_SPI_PCI_INTD] = "pci-intd", [LAYOUT_SPI_MSI_FIRST... LAYOUT_SPI_MSI_LAST] = "msi",
 };
 
 _Static_assert(sizeof(layout_spi_names) / sizeof(layout_spi_names[0]) == LAYOUT_NR_SPIS,

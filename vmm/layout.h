@@ -11,8 +11,9 @@
  *   +--------+------+-------+---------+---------+------+------+------+--------+---------+--------...
  *
  * RAM starts at 2 GiB and grows upwards; its end decides the IPA size.
- * GICv2's CPU interface (used by later irqchip models) sits in the range the
- * GICv3 redistributors use: a VM has one GIC model, never both.
+ * GICv2's CPU interface and the GICv2m MSI frame just below it (where
+ * kvmtool puts them) sit in the range the GICv3 redistributors use: a VM has
+ * one GIC model, never both.
  */
 #ifndef ARMLET_LAYOUT_H
 #define ARMLET_LAYOUT_H
@@ -35,6 +36,7 @@ enum layout_region {
 	LAYOUT_TESTDEV,	   /* armlet test device (--testdev), for bare-metal test guests */
 	LAYOUT_GIC_ITS,	   /* GICv3 ITS frames (2 x 64 KiB) */
 	LAYOUT_GIC_REDIST, /* GICv3 redistributors, 128 KiB per vCPU */
+	LAYOUT_GIC_V2M,	   /* GICv2m MSI frame (overlaps GICR: never both) */
 	LAYOUT_GIC_CPU,	   /* GICv2 CPU interface (overlaps GICR: never both) */
 	LAYOUT_GIC_DIST,   /* GIC distributor, v2 or v3 */
 	LAYOUT_PCI_ECAM,   /* PCI configuration space, ECAM, 256 buses */
@@ -51,6 +53,12 @@ struct layout_row {
 
 extern const struct layout_row layout_map[LAYOUT_NR_REGIONS];
 
+/*
+ * SPIs the GICv2m frame turns MSIs into (as many as kvmtool's). A guest that
+ * runs out gives its devices fewer vectors, or INTx.
+ */
+#define LAYOUT_NR_MSI_SPIS 64
+
 /* SPIs, numbered from 0 (INTID = 32 + spi). */
 enum layout_spi {
 	LAYOUT_SPI_UART,     /* 16550 UART */
@@ -58,6 +66,9 @@ enum layout_spi {
 	LAYOUT_SPI_PCI_INTB,
 	LAYOUT_SPI_PCI_INTC,
 	LAYOUT_SPI_PCI_INTD,
+	/* MSIs through the GICv2m frame (gicv2m): a block of LAYOUT_NR_MSI_SPIS, edge. */
+	LAYOUT_SPI_MSI_FIRST,
+	LAYOUT_SPI_MSI_LAST = LAYOUT_SPI_MSI_FIRST + LAYOUT_NR_MSI_SPIS - 1,
 	LAYOUT_NR_SPIS
 };
 

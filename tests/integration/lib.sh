@@ -59,6 +59,23 @@ pattern() {
 	yes armlet-pattern-0123456789abcdef | head -c "$1"
 }
 
+# detect_host_gic: sets host_gic to 3 or 2, this host's GIC, by the name
+# its driver gives the irq chip in /proc/interrupts: "GICv3"; "GICv2" (Linux
+# 6.x), "GIC-0" or "GIC" (older) for a GICv2. Fails when it cannot tell, or
+# when it is not what scripts/nested asked QEMU for (ARMLET_GIC).
+detect_host_gic() {
+	if grep -q ' GICv3 ' /proc/interrupts; then
+		host_gic=3
+	elif grep -q -E ' GIC(v2|-[0-9]+)? ' /proc/interrupts; then
+		host_gic=2
+	else
+		fail "cannot tell this host's GIC from /proc/interrupts: $(head -n 3 /proc/interrupts)"
+	fi
+	if [ -n "${ARMLET_GIC:-}" ] && [ "$ARMLET_GIC" != "$host_gic" ]; then
+		fail "scripts/nested asked for GICv$ARMLET_GIC but /proc/interrupts shows GICv$host_gic"
+	fi
+}
+
 # stat_of FILE DEVICE KEY: the number KEY has in DEVICE's block of the
 # --stats JSON in FILE (one member per line), or nothing.
 stat_of() {

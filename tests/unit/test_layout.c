@@ -14,11 +14,17 @@ static uint64_t region_end(enum layout_region r)
 	return layout_base(r) + layout_size(r);
 }
 
-/* The one documented overlap: a VM has GICv2's CPU interface or GICv3's GICR. */
+/* GICv2's rows: its CPU interface and the GICv2m frame. */
+static bool gicv2_only(enum layout_region r)
+{
+	return r == LAYOUT_GIC_CPU || r == LAYOUT_GIC_V2M;
+}
+
+/* The one documented overlap: a VM has GICv2's rows or GICv3's GICR. */
 static int overlap_allowed(enum layout_region a, enum layout_region b)
 {
-	return (a == LAYOUT_GIC_REDIST && b == LAYOUT_GIC_CPU) ||
-	       (a == LAYOUT_GIC_CPU && b == LAYOUT_GIC_REDIST);
+	return (a == LAYOUT_GIC_REDIST && gicv2_only(b)) ||
+	       (gicv2_only(a) && b == LAYOUT_GIC_REDIST);
 }
 
 START_TEST(test_map_rows_named_and_sized)
@@ -67,6 +73,29 @@ START_TEST(test_map_gicv2_cpu_inside_redist)
 	ck_assert_uint_ge(layout_base(LAYOUT_GIC_CPU), layout_base(LAYOUT_GIC_REDIST));
 	ck_assert_uint_le(region_end(LAYOUT_GIC_CPU), region_end(LAYOUT_GIC_REDIST));
 	ck_assert_uint_le(region_end(LAYOUT_GIC_CPU), layout_base(LAYOUT_GIC_DIST));
+}
+END_TEST
+
+/* Where kvmtool puts it: one 4 KiB frame right below the CPU interface, inside GICR. */
+START_TEST(test_map_gicv2m_frame)
+{
+	ck_assert_uint_eq(layout_size(LAYOUT_GIC_V2M), SZ_4K);
+	ck_assert_uint_eq(region_end(LAYOUT_GIC_V2M), layout_base(LAYOUT_GIC_CPU));
+	ck_assert_uint_eq(layout_base(LAYOUT_GIC_V2M), 0x3ffcf000);
+	ck_assert_uint_ge(layout_base(LAYOUT_GIC_V2M), layout_base(LAYOUT_GIC_REDIST));
+	ck_assert_uint_ge(layout_base(LAYOUT_GIC_V2M), region_end(LAYOUT_GIC_ITS));
+}
+END_TEST
+
+/* The MSI block follows the INTx SPIs, every SPI of it named, nothing after it. */
+START_TEST(test_spi_msi_block)
+{
+	ck_assert_int_eq(LAYOUT_SPI_MSI_FIRST, LAYOUT_SPI_PCI_INTD + 1);
+	ck_assert_int_eq(LAYOUT_SPI_MSI_LAST - LAYOUT_SPI_MSI_FIRST + 1, LAYOUT_NR_MSI_SPIS);
+	ck_assert_int_eq(LAYOUT_NR_SPIS, LAYOUT_SPI_MSI_LAST + 1);
+	for (int s = LAYOUT_SPI_MSI_FIRST; s <= LAYOUT_SPI_MSI_LAST; s++)
+		ck_assert_str_eq(layout_spi_names[s], "msi");
+	ck_assert_str_eq(layout_spi_names[LAYOUT_SPI_PCI_INTD], "pci-intd");
 }
 END_TEST
 
@@ -292,6 +321,8 @@ Suite *layout_suite(void)
 	tcase_add_test(map, test_map_sorted);
 	tcase_add_test(map, test_map_no_overlap);
 	tcase_add_test(map, test_map_gicv2_cpu_inside_redist);
+	tcase_add_test(map, test_map_gicv2m_frame);
+	tcase_add_test(map, test_spi_msi_block);
 	tcase_add_test(map, test_map_devices_below_ram);
 	tcase_add_test(map, test_map_kvmtool_addresses);
 	tcase_add_test(map, test_map_redist_fits_max_vcpus);
