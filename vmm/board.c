@@ -13,13 +13,19 @@
 
 enum board_virtio_kind { BOARD_BLK, BOARD_CONSOLE, BOARD_RNG };
 
+static const char *const board_virtio_kind_names[] = {
+	[BOARD_BLK] = "blk",
+	[BOARD_CONSOLE] = "console",
+	[BOARD_RNG] = "rng",
+};
+
 /* One virtio device and its transport; allocated whole, never moved. */
 struct board_virtio {
 	struct virtio_pci vp;
 	enum board_virtio_kind kind;
 	struct virtio_dev *dev; /* set once the device's init succeeded */
-	bool vp_ready; /* virtio_pci_init() succeeded: virtio_pci_destroy() owed (and destroys dev)
-			*/
+	/* virtio_pci_init() succeeded: virtio_pci_destroy() is owed, and destroys dev. */
+	bool vp_ready;
 	union {
 		struct blk blk;
 		struct virtio_console console;
@@ -248,6 +254,7 @@ void board_summary(const struct board *b, struct json *j)
 		virtio_pci_stats_get(vp, &st);
 		virtio_pci_kicks(vp, &kicks, &mmio);
 		json_object_begin(j, dev->name);
+		json_string(j, "type", board_virtio_kind_names[b->virtio[i]->kind]);
 		json_u64(j, "pci_slot", vp->pci.slot);
 		json_bool(j, "msix", __atomic_load_n(&vp->msix_enabled, __ATOMIC_RELAXED));
 		json_u64(j, "kicks_ioeventfd", kicks);
