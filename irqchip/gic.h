@@ -7,7 +7,8 @@
  * what both KVM GICv3 models are made of: gicv3 uses them as they are,
  * gicv3-its (vgic_its.c) adds an ITS around them. The vGICv2 models
  * (vgic_v2.c) share only the steps any in-kernel vGIC has: vgic_probe_device(),
- * vgic_set_line() and vgic_destroy().
+ * vgic_set_line() and vgic_destroy(). Every GICv2 model, gicv2-user
+ * (gicv2_user.c) included, shares the GICv2 node and the 8-vCPU limit.
  */
 #ifndef ARMLET_GIC_H
 #define ARMLET_GIC_H
@@ -67,6 +68,12 @@ int vgic_v3_finalize(struct vm *vm);
 /* Any in-kernel vGIC, v2 or v3: KVM_IRQ_LINE on SPI spi; closing vm->irqchip_fd. */
 int vgic_set_line(struct vm *vm, unsigned spi, bool level);
 void vgic_destroy(struct vm *vm);
+
+/*
+ * Any GICv2 model, in the kernel or in armlet: 0 when the VM's vCPUs fit
+ * its 8 CPU interfaces, else -E2BIG with the one-line why in reason.
+ */
+int gicv2_probe_nr_cpus(const struct vm *vm, char *reason, size_t len);
 
 /*
  * Asks KVM whether it can create a device of type (KVM_CREATE_DEVICE_TEST).

@@ -11,6 +11,7 @@
  *   ops->finalize()    after every vCPU exists (KVM's vGIC CTRL_INIT)
  *   ops->fdt_node()    while the device tree is built
  *   ops->set_line()    from any thread once finalized
+ *   ops->vcpu_sync()   (a model in userspace) by each vCPU thread before each KVM_RUN
  *   ops->reset()       between runs, for a guest reset (--reboot)
  */
 #ifndef ARMLET_IRQCHIP_H
@@ -24,15 +25,19 @@ struct vm;
 struct fdt_ctx;
 
 enum irqchip_model {
-	IRQCHIP_AUTO,	   /* probe and pick the best model the host offers */
-	IRQCHIP_GICV3,	   /* in-kernel vGICv3 */
-	IRQCHIP_GICV3_ITS, /* in-kernel vGICv3 with an ITS: MSIs by device ID */
-	IRQCHIP_GICV2,	   /* in-kernel vGICv2, at most 8 vCPUs */
-	IRQCHIP_GICV2M,	   /* in-kernel vGICv2 with armlet's GICv2m frame: MSIs as SPIs */
+	IRQCHIP_AUTO,	    /* probe and pick the best model the host offers */
+	IRQCHIP_GICV3,	    /* in-kernel vGICv3 */
+	IRQCHIP_GICV3_ITS,  /* in-kernel vGICv3 with an ITS: MSIs by device ID */
+	IRQCHIP_GICV2,	    /* in-kernel vGICv2, at most 8 vCPUs */
+	IRQCHIP_GICV2M,	    /* in-kernel vGICv2 with armlet's GICv2m frame: MSIs as SPIs */
+	IRQCHIP_GICV2_USER, /* a GICv2 in armlet (KVM_CAP_ARM_USER_IRQ), at most 8 vCPUs */
 	IRQCHIP_NR_MODELS
 };
 
-/* "auto", "gicv3", "gicv3-its", "gicv2", "gicv2m"; returns -EINVAL for an unknown name. */
+/*
+ * "auto", "gicv3", "gicv3-its", "gicv2", "gicv2m", "gicv2-user"; returns
+ * -EINVAL for an unknown name.
+ */
 int irqchip_model_parse(const char *name, enum irqchip_model *out);
 const char *irqchip_model_name(enum irqchip_model model);
 
@@ -63,6 +68,15 @@ struct irqchip_ops {
 	 * Returns -errno.
 	 */
 	int (*set_line)(struct vm *vm, unsigned spi, bool level);
+	/*
+	 * Optional, for a model in userspace (KVM_CAP_ARM_USER_IRQ): called by
+	 * vCPU cpu's own thread before each KVM_RUN (so after each return from
+	 * it, exit or EINTR, once the exit is handled), with the timer and PMU
+	 * output levels KVM left in kvm_run's device_irq_level (KVM_ARM_DEV_*
+	 * bits). Feeds them to the model, and drives the vCPU's IRQ pin to
+	 * the model's output if that changed. Returns -errno.
+	 */
+	int (*vcpu_sync)(struct vm *vm, unsigned cpu, uint64_t device_irq_level);
 	/* Adds the controller node (with a phandle) to the device tree. */
 	int (*fdt_node)(const struct fdt_ctx *ctx);
 	/*
@@ -106,5 +120,6 @@ extern const struct irqchip_ops vgic_v3_ops;
 extern const struct irqchip_ops vgic_its_ops;
 extern const struct irqchip_ops vgic_v2_ops;
 extern const struct irqchip_ops vgic_v2m_ops;
+extern const struct irqchip_ops gicv2_user_ops;
 
 #endif

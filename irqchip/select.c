@@ -7,10 +7,11 @@
 
 /* The backend for each concrete model; NULL for auto. */
 static const struct irqchip_ops *const model_ops[IRQCHIP_NR_MODELS] = {
-	[IRQCHIP_GICV3] = &vgic_v3_ops,
-	[IRQCHIP_GICV3_ITS] = &vgic_its_ops,
-	[IRQCHIP_GICV2] = &vgic_v2_ops,
-	[IRQCHIP_GICV2M] = &vgic_v2m_ops,
+	[IRQCHIP_GICV3] = &vgic_v3_ops,		/* vgic_v3.c */
+	[IRQCHIP_GICV3_ITS] = &vgic_its_ops,	/* vgic_its.c */
+	[IRQCHIP_GICV2] = &vgic_v2_ops,		/* vgic_v2.c */
+	[IRQCHIP_GICV2M] = &vgic_v2m_ops,	/* vgic_v2.c */
+	[IRQCHIP_GICV2_USER] = &gicv2_user_ops, /* gicv2_user.c: in armlet, not in KVM */
 };
 
 /* What auto tries, best first. */
@@ -19,6 +20,7 @@ static const enum irqchip_model auto_order[] = {
 	IRQCHIP_GICV3,
 	IRQCHIP_GICV2M, /* a GICv2 host: MSIs as SPIs, at most 8 vCPUs */
 	IRQCHIP_GICV2,
+	IRQCHIP_GICV2_USER, /* no usable vGIC: every GIC access and interrupt goes through armlet */
 };
 
 const struct irqchip_ops *irqchip_select(struct vm *vm, enum irqchip_model model, char *reason,

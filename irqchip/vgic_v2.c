@@ -31,19 +31,21 @@ _Static_assert(GIC_V2_DIST_SIZE == KVM_VGIC_V2_DIST_SIZE, "the DT must describe 
 _Static_assert(GIC_V2_CPU_SIZE == KVM_VGIC_V2_CPU_SIZE, "the DT must describe KVM's GICC");
 _Static_assert(GICV2M_FRAME_SIZE == SZ_4K, "LAYOUT_GIC_V2M holds one frame");
 
+int gicv2_probe_nr_cpus(const struct vm *vm, char *reason, size_t len)
+{
+	if (vm->cfg->nr_cpus <= GIC_V2_MAX_CPUS)
+		return 0;
+	snprintf(reason, len, "a GICv2 has at most %u vCPUs, -c asks for %u", GIC_V2_MAX_CPUS,
+		 vm->cfg->nr_cpus);
+	return -E2BIG;
+}
+
 static int vgic_v2_probe(struct vm *vm, char *reason, size_t len)
 {
 	int ret = vgic_probe_device(vm, KVM_DEV_TYPE_ARM_VGIC_V2, "vgic-v2", reason, len);
 
-	if (ret)
-		return ret;
 	/* KVM would refuse the 9th vCPU (VGIC_V2_MAX_CPUS); say why up front. */
-	if (vm->cfg->nr_cpus > GIC_V2_MAX_CPUS) {
-		snprintf(reason, len, "a GICv2 has at most %u vCPUs, -c asks for %u",
-			 GIC_V2_MAX_CPUS, vm->cfg->nr_cpus);
-		return -E2BIG;
-	}
-	return 0;
+	return ret ?: gicv2_probe_nr_cpus(vm, reason, len);
 }
 
 static int vgic_v2_create(struct vm *vm)

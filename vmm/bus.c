@@ -70,16 +70,19 @@ static struct mmio_region *bus_find(struct mmio_bus *bus, uint64_t addr, unsigne
 	return NULL;
 }
 
-bool bus_read(struct mmio_bus *bus, uint64_t addr, unsigned len, uint64_t *val)
+bool bus_read_cpu(struct mmio_bus *bus, unsigned cpu, uint64_t addr, unsigned len, uint64_t *val)
 {
 	struct mmio_region *r;
 
 	*val = 0;
 	pthread_rwlock_rdlock(&bus->lock);
 	r = bus_find(bus, addr, len);
-	if (r && r->ops->read) {
+	if (r && (r->ops->read_cpu || r->ops->read)) {
 		__atomic_fetch_add(&r->hits, 1, __ATOMIC_RELAXED);
-		r->ops->read(r, addr - r->base, len, val);
+		if (r->ops->read_cpu)
+			r->ops->read_cpu(r, cpu, addr - r->base, len, val);
+		else
+			r->ops->read(r, addr - r->base, len, val);
 	} else if (!r) {
 		__atomic_fetch_add(&bus->unhandled, 1, __ATOMIC_RELAXED);
 	}
@@ -87,18 +90,31 @@ bool bus_read(struct mmio_bus *bus, uint64_t addr, unsigned len, uint64_t *val)
 	return r != NULL;
 }
 
-bool bus_write(struct mmio_bus *bus, uint64_t addr, unsigned len, uint64_t val)
+bool bus_write_cpu(struct mmio_bus *bus, unsigned cpu, uint64_t addr, unsigned len, uint64_t val)
 {
 	struct mmio_region *r;
 
 	pthread_rwlock_rdlock(&bus->lock);
 	r = bus_find(bus, addr, len);
-	if (r && r->ops->write) {
+	if (r && (r->ops->write_cpu || r->ops->write)) {
 		__atomic_fetch_add(&r->hits, 1, __ATOMIC_RELAXED);
-		r->ops->write(r, addr - r->base, len, val);
+		if (r->ops->write_cpu)
+			r->ops->write_cpu(r, cpu, addr - r->base, len, val);
+		else
+			r->ops->write(r, addr - r->base, len, val);
 	} else if (!r) {
 		__atomic_fetch_add(&bus->unhandled, 1, __ATOMIC_RELAXED);
 	}
 	pthread_rwlock_unlock(&bus->lock);
 	return r != NULL;
+}
+
+bool bus_read(struct mmio_bus *bus, uint64_t addr, unsigned len, uint64_t *val)
+{
+	return bus_read_cpu(bus, BUS_NO_CPU, addr, len, val);
+}
+
+bool bus_write(struct mmio_bus *bus, uint64_t addr, unsigned len, uint64_t val)
+{
+	return bus_write_cpu(bus, BUS_NO_CPU, addr, len, val);
 }

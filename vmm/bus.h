@@ -13,6 +13,14 @@
 struct mmio_region;
 struct fdt_ctx;
 
+/*
+ * Who made an access: the index of the vCPU whose MMIO exit it is, or
+ * BUS_NO_CPU (the unit tests, anything else that is not a vCPU). Only
+ * devices banked per CPU look at it (a GICv2's CPU interface and its
+ * banked distributor registers); everything else ignores it.
+ */
+#define BUS_NO_CPU (~0u)
+
 struct mmio_ops {
 	const char *name;
 	/*
@@ -22,6 +30,15 @@ struct mmio_ops {
 	 */
 	void (*read)(struct mmio_region *r, uint64_t off, unsigned len, uint64_t *val);
 	void (*write)(struct mmio_region *r, uint64_t off, unsigned len, uint64_t val);
+	/*
+	 * Optional, for devices banked per CPU: the same, with the accessing
+	 * vCPU (or BUS_NO_CPU). When set, the bus calls these instead of
+	 * read/write.
+	 */
+	void (*read_cpu)(struct mmio_region *r, unsigned cpu, uint64_t off, unsigned len,
+			 uint64_t *val);
+	void (*write_cpu)(struct mmio_region *r, unsigned cpu, uint64_t off, unsigned len,
+			  uint64_t val);
 	/* Adds the device's node to the device tree; NULL for none. Returns -errno. */
 	int (*fdt_node)(const struct mmio_region *r, const struct fdt_ctx *ctx);
 };
@@ -61,5 +78,13 @@ int bus_add(struct mmio_bus *bus, uint64_t base, uint64_t size, const struct mmi
  */
 bool bus_read(struct mmio_bus *bus, uint64_t addr, unsigned len, uint64_t *val);
 bool bus_write(struct mmio_bus *bus, uint64_t addr, unsigned len, uint64_t val);
+
+/*
+ * The same for an access vCPU cpu made (its MMIO exit): the region's
+ * read_cpu/write_cpu get cpu. bus_read() and bus_write() are these with
+ * BUS_NO_CPU.
+ */
+bool bus_read_cpu(struct mmio_bus *bus, unsigned cpu, uint64_t addr, unsigned len, uint64_t *val);
+bool bus_write_cpu(struct mmio_bus *bus, unsigned cpu, uint64_t addr, unsigned len, uint64_t val);
 
 #endif

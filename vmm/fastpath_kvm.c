@@ -575,10 +575,13 @@ static void caps_probe(struct fastpath_kvm *fk)
 	/* Per VM: 1 once an ITS device exists. */
 	c->msi_devid = kvm_check_cap(vm, KVM_CAP_MSI_DEVID) > 0;
 	in_kernel_msi = in_kernel && vm->irqchip->msi_phandle;
-	/* KVM_SIGNAL_MSI needs an ITS; MSIs that are SPIs go by KVM_IRQ_LINE. */
+	/*
+	 * KVM_SIGNAL_MSI needs an ITS; MSIs that are SPIs go through the
+	 * irqchip's set_line() (KVM_IRQ_LINE, or a GIC in armlet: gicv2-user).
+	 */
 	msi_as_spi = vm->irqchip && vm->irqchip->msi_to_spi;
 	fk->can_msi_bind = in_kernel_msi && c->irqfd && c->irq_routing;
-	fk->can_msi_send = in_kernel_msi && (c->signal_msi || msi_as_spi);
+	fk->can_msi_send = msi_as_spi || (in_kernel_msi && c->signal_msi);
 	fk->can_intx = in_kernel && c->irqfd && c->irqfd_resample;
 }
 

@@ -61,7 +61,7 @@ struct fastpath_kvm {
 	struct fastpath_kvm_caps caps;
 	/* What the ops can do: the caps, and an in-kernel irqchip that takes MSIs or not. */
 	bool can_msi_bind; /* irqfds and routing, in-kernel MSI controller */
-	bool can_msi_send; /* KVM_SIGNAL_MSI, in-kernel MSI controller */
+	bool can_msi_send; /* KVM_SIGNAL_MSI to an in-kernel ITS, or MSIs as SPIs (GICv2m) */
 	bool can_intx;	   /* resampling irqfds, in-kernel irqchip */
 
 	pthread_mutex_t lock; /* serialises the ops; guards everything down to routes */

@@ -95,6 +95,7 @@ int vcpus_create(struct vm *vm, char *err, size_t len)
 
 		v->id = i;
 		v->fd = -1;
+		pthread_mutex_init(&v->kick_lock, NULL);
 		vm->nr_vcpus = i + 1;
 		ret = vcpu_init_one(vm, v, &target);
 		if (!ret)
@@ -112,13 +113,18 @@ int vcpus_create(struct vm *vm, char *err, size_t len)
  * KVM_ARM_VCPU_INIT (kvm_reset_vcpu() only resets its registers) and
  * refuses to set its interrupt or initialise it a second time, or once a
  * vCPU has run, with -EBUSY (Documentation/virt/kvm/devices/vcpu.rst): on a
- * reset that means the PMU is still there.
+ * reset that means the PMU is still there. Without an in-kernel irqchip
+ * the interrupt must not be set (kvm_arm_pmu_v3_enable() refuses the vCPU's
+ * first run): KVM reports the overflow in device_irq_level instead, for
+ * the userspace GIC's vcpu_sync().
  */
-static int vcpu_init_pmu_one(int fd, bool again)
+static int vcpu_init_pmu_one(int fd, bool in_kernel_irq, bool again)
 {
 	int irq = LAYOUT_PPI_PMU;
-	int ret = kvm_set_attr(fd, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, &irq);
+	int ret = 0;
 
+	if (in_kernel_irq)
+		ret = kvm_set_attr(fd, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, &irq);
 	if (again && ret == -EBUSY)
 		ret = 0;
 	ret = ret ?: kvm_set_attr(fd, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT, NULL);
@@ -130,7 +136,7 @@ static int vcpus_setup_pmu(struct vm *vm, bool again, char *err, size_t len)
 	if (!vm->cfg->pmu)
 		return 0;
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
-		int ret = vcpu_init_pmu_one(vm->vcpus[i].fd, again);
+		int ret = vcpu_init_pmu_one(vm->vcpus[i].fd, vm->irqchip_fd >= 0, again);
 
 		if (ret) {
 			snprintf(err, len, "cannot set up the PMU of vCPU %u: %s", i,
@@ -223,9 +229,9 @@ static void vcpu_handle_mmio(struct vcpu *v)
 		return;
 	if (run->mmio.is_write) {
 		memcpy(&val, run->mmio.data, len); /* little-endian host and guest */
-		handled = bus_write(&v->vm->bus, addr, len, val);
+		handled = bus_write_cpu(&v->vm->bus, v->id, addr, len, val);
 	} else {
-		handled = bus_read(&v->vm->bus, addr, len, &val);
+		handled = bus_read_cpu(&v->vm->bus, v->id, addr, len, &val);
 		memcpy(run->mmio.data, &val, len);
 	}
 	if (!handled)
@@ -316,6 +322,20 @@ static int vcpu_set_run_sigmask(struct vcpu *v)
 	return ioctl(v->fd, KVM_SET_SIGNAL_MASK, &mask) < 0 ? -errno : 0;
 }
 
+/*
+ * Before each KVM_RUN: a userspace irqchip learns the timer and PMU levels
+ * KVM reported on the last return and drives this vCPU's IRQ pin (the
+ * first time, device_irq_level is the zero the kvm_run mapping starts as).
+ */
+static int vcpu_irqchip_sync(struct vcpu *v)
+{
+	const struct irqchip_ops *chip = v->vm->irqchip;
+
+	if (!chip->vcpu_sync)
+		return 0;
+	return chip->vcpu_sync(v->vm, v->id, v->run->s.regs.device_irq_level);
+}
+
 /* Waits outside KVM_RUN while the VM is paused; a stop request ends the wait. */
 static void vcpu_park(struct vm *vm)
 {
@@ -332,7 +352,8 @@ static void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
 	struct vm *vm = v->vm;
-	char name[16];
+	char name[16], what[80];
+	int ret;
 
 	snprintf(name, sizeof(name), "vcpu%u", v->id);
 	pthread_setname_np(pthread_self(), name);
@@ -353,6 +374,13 @@ static void *vcpu_thread(void *arg)
 			vcpu_park(vm);
 			continue;
 		}
+		ret = vcpu_irqchip_sync(v);
+		if (ret) {
+			snprintf(what, sizeof(what), "cannot drive the IRQ line: %s",
+				 strerror(-ret));
+			vcpu_fatal(v, what);
+			break;
+		}
 		if (ioctl(v->fd, KVM_RUN, 0) == 0) {
 			vcpu_handle_exit(v);
 			continue;
@@ -368,12 +396,9 @@ static void *vcpu_thread(void *arg)
 			vcpu_fatal(v, "guest made an MMIO access KVM cannot decode (load/store "
 				      "pair or writeback?)");
 			break;
-		default: {
-			char what[80];
-
+		default:
 			snprintf(what, sizeof(what), "KVM_RUN failed: %s", strerror(errno));
 			vcpu_fatal(v, what);
-		}
 		}
 	}
 	/* Where each vCPU was when time ran out: the clue to a hung guest. */
@@ -395,20 +420,36 @@ int vcpus_start(struct vm *vm)
 	if (sigaction(VCPU_KICK_SIGNAL, &sa, NULL))
 		return -errno;
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
-		int ret = pthread_create(&vm->vcpus[i].thread, NULL, vcpu_thread, &vm->vcpus[i]);
+		struct vcpu *v = &vm->vcpus[i];
+		int ret = pthread_create(&v->thread, NULL, vcpu_thread, v);
 
 		if (ret)
 			return -ret;
-		vm->vcpus[i].started = true;
+		/* A kick that finds it not started yet is not needed: it syncs before KVM_RUN. */
+		pthread_mutex_lock(&v->kick_lock);
+		v->started = true;
+		pthread_mutex_unlock(&v->kick_lock);
 	}
 	return 0;
+}
+
+void vcpu_kick(struct vm *vm, unsigned cpu)
+{
+	struct vcpu *v;
+
+	if (cpu >= vm->nr_vcpus)
+		return;
+	v = &vm->vcpus[cpu];
+	pthread_mutex_lock(&v->kick_lock);
+	if (v->started && !pthread_equal(v->thread, pthread_self()))
+		pthread_kill(v->thread, VCPU_KICK_SIGNAL);
+	pthread_mutex_unlock(&v->kick_lock);
 }
 
 void vcpus_kick_all(struct vm *vm)
 {
 	for (unsigned i = 0; i < vm->nr_vcpus; i++)
-		if (vm->vcpus[i].started)
-			pthread_kill(vm->vcpus[i].thread, VCPU_KICK_SIGNAL);
+		vcpu_kick(vm, i);
 }
 
 int vcpus_pause(struct vm *vm)
@@ -455,9 +496,16 @@ void vcpus_resume(struct vm *vm)
 void vcpus_join(struct vm *vm)
 {
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
-		if (vm->vcpus[i].started)
-			pthread_join(vm->vcpus[i].thread, NULL);
-		vm->vcpus[i].started = false;
+		struct vcpu *v = &vm->vcpus[i];
+		bool started;
+
+		/* Not started from here on: no kick can signal a thread once it is joined. */
+		pthread_mutex_lock(&v->kick_lock);
+		started = v->started;
+		v->started = false;
+		pthread_mutex_unlock(&v->kick_lock);
+		if (started)
+			pthread_join(v->thread, NULL);
 	}
 }
 
@@ -470,6 +518,7 @@ void vcpus_destroy(struct vm *vm)
 			munmap(v->run, (size_t)vm->kvm_run_size);
 		if (v->fd >= 0)
 			close(v->fd);
+		pthread_mutex_destroy(&v->kick_lock);
 	}
 	free(vm->vcpus);
 	vm->vcpus = NULL;

@@ -6,6 +6,11 @@
  * (KVM_SET_SIGNAL_MASK), so a kick that lands while the thread is in
  * userspace stays pending and makes the next KVM_RUN return at once: no
  * lost wake-ups, no global "current vCPU" for a signal handler to find.
+ *
+ * A userspace interrupt controller (gicv2-user) rides on the same kick:
+ * before each KVM_RUN the thread calls the irqchip's vcpu_sync(), which
+ * drives this vCPU's IRQ pin; whoever changes the controller's output for
+ * another vCPU kicks it with vcpu_kick() so it syncs promptly.
  */
 #ifndef ARMLET_VCPU_H
 #define ARMLET_VCPU_H
@@ -33,7 +38,12 @@ struct vcpu {
 	struct kvm_vcpu_init init; /* what KVM_ARM_VCPU_INIT got: vcpus_reset() repeats it */
 	struct kvm_run *run;
 	pthread_t thread;
+	/*
+	 * The thread runs and can be signalled. Under kick_lock, so a kick from
+	 * another thread never signals a thread being joined.
+	 */
 	bool started;
+	pthread_mutex_t kick_lock;
 	uint64_t exits[VCPU_NR_EXIT_KINDS];
 };
 
@@ -67,6 +77,15 @@ int vcpus_start(struct vm *vm);
 
 /* Makes every vCPU leave KVM_RUN and look at the VM's state. */
 void vcpus_kick_all(struct vm *vm);
+
+/*
+ * Makes vCPU cpu leave KVM_RUN, or return from its next KVM_RUN at once,
+ * and look at the VM's state (pause, stop, the irqchip's vcpu_sync()).
+ * From any thread, at any time: a no-op for a vCPU whose thread is not
+ * running, and from cpu's own thread, which is not in KVM_RUN and looks
+ * before it enters it again.
+ */
+void vcpu_kick(struct vm *vm, unsigned cpu);
 
 /*
  * Pauses the VM: kicks every vCPU out of KVM_RUN and returns once all are

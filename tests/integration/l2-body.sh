@@ -6,6 +6,7 @@
 #   echo    read one line from the console and print it back
 #   pmu     check that the guest found a PMUv3
 #   uptime  just report
+#   timer   sleep 1 s: it returns only if timer interrupts arrive
 #   blk-write   write $PATTERN_BYTES of the test pattern to /dev/vda, flushed
 #   blk-ext4    mkfs.ext4 /dev/vda, write files, unmount, fsck, read back
 #   blk-ro      /dev/vda must refuse writes and allow reads
@@ -136,6 +137,12 @@ reboot=*)
 		echo "L2: still running after the reset"
 		exit 1
 	fi
+	;;
+timer)
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	sleep 1
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	echo "L2: slept from uptime $t0 s to $t1 s"
 	;;
 uptime) ;;
 *)

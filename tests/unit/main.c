@@ -22,6 +22,7 @@ int main(void)
 	srunner_add_suite(sr, testdev_suite());
 	srunner_add_suite(sr, irqchip_suite());
 	srunner_add_suite(sr, gicv2_suite());
+	srunner_add_suite(sr, gicv2_user_suite());
 	srunner_add_suite(sr, virtqueue_suite());
 	srunner_add_suite(sr, pci_suite());
 	srunner_add_suite(sr, json_suite());

@@ -17,6 +17,7 @@ Suite *fdt_suite(void);
 Suite *testdev_suite(void);
 Suite *irqchip_suite(void);
 Suite *gicv2_suite(void);
+Suite *gicv2_user_suite(void);
 Suite *virtqueue_suite(void);
 Suite *pci_suite(void);
 Suite *json_suite(void);

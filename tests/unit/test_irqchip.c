@@ -33,6 +33,9 @@ START_TEST(test_model_parse)
 	ck_assert_int_eq(m, IRQCHIP_GICV2M);
 	ck_assert_str_eq(irqchip_model_name(IRQCHIP_GICV2), "gicv2");
 	ck_assert_str_eq(irqchip_model_name(IRQCHIP_GICV2M), "gicv2m");
+	ck_assert_int_eq(irqchip_model_parse("gicv2-user", &m), 0);
+	ck_assert_int_eq(m, IRQCHIP_GICV2_USER);
+	ck_assert_str_eq(irqchip_model_name(IRQCHIP_GICV2_USER), "gicv2-user");
 }
 END_TEST
 
@@ -54,9 +57,12 @@ END_TEST
 START_TEST(test_model_unknown)
 {
 	static const char *const bad[] = {
-		"",	     "GICV3",	   "gicv3 ", " auto",	"gic",	   "autox",
-		"gicv3-ITS", "gicv3_its",  "its",    "gicv3-",	"gicv2 ",  "GICv2",
-		"gicv2-m",   "gicv2m-its", "v2m",    "gicv2mm", "gicv2_m", "gicv1",
+		"",	      "GICV3",	   "gicv3 ",	 " auto",	"gic",
+		"autox",      "gicv3-ITS", "gicv3_its",	 "its",		"gicv3-",
+		"gicv2 ",     "GICv2",	   "gicv2-m",	 "gicv2m-its",	"v2m",
+		"gicv2mm",    "gicv2_m",   "gicv1",	 "gicv2user",	"gicv2_user",
+		"user",	      "gicv2-",	   "GICv2-user", "gicv2-user ", "gicv2m-user",
+		"gicv3-user",
 	};
 
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

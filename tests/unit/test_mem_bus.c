@@ -295,6 +295,73 @@ START_TEST(test_bus_unhandled)
 }
 END_TEST
 
+/* A region banked per CPU: read_cpu/write_cpu get the accessing vCPU; read/write never run. */
+struct cpu_recorder {
+	struct recorder rec;
+	unsigned cpu;
+};
+
+static void rec_read_cpu(struct mmio_region *r, unsigned cpu, uint64_t off, unsigned len,
+			 uint64_t *val)
+{
+	((struct cpu_recorder *)r->opaque)->cpu = cpu;
+	rec_read(r, off, len, val);
+}
+
+static void rec_write_cpu(struct mmio_region *r, unsigned cpu, uint64_t off, unsigned len,
+			  uint64_t val)
+{
+	((struct cpu_recorder *)r->opaque)->cpu = cpu;
+	rec_write(r, off, len, val);
+}
+
+static void rec_never(struct mmio_region *r, uint64_t off, unsigned len, uint64_t val)
+{
+	(void)r, (void)off, (void)len, (void)val;
+	ck_abort_msg("write() called on a region with write_cpu()");
+}
+
+static const struct mmio_ops rec_cpu_ops = {
+	.name = "per-cpu",
+	.write = rec_never,
+	.read_cpu = rec_read_cpu,
+	.write_cpu = rec_write_cpu,
+};
+
+START_TEST(test_bus_dispatch_cpu)
+{
+	struct cpu_recorder banked = { .rec.tag = 0xc0, .cpu = 99 };
+	struct recorder plain = { .tag = 0xa0 };
+	uint64_t val;
+
+	ck_assert_int_eq(bus_add(&bus, 0x1000, 0x100, &rec_cpu_ops, &banked), 0);
+	ck_assert_int_eq(bus_add(&bus, 0x2000, 0x100, &rec_ops, &plain), 0);
+
+	ck_assert(bus_read_cpu(&bus, 3, 0x1004, 4, &val));
+	ck_assert_uint_eq(banked.cpu, 3);
+	ck_assert_uint_eq(val, 0xc4);
+	ck_assert(bus_write_cpu(&bus, 7, 0x1008, 4, 0x55));
+	ck_assert_uint_eq(banked.cpu, 7);
+	ck_assert_uint_eq(banked.rec.val, 0x55);
+	ck_assert_uint_eq(banked.rec.off, 8);
+	/* No vCPU: the same handlers, told so. */
+	ck_assert(bus_read(&bus, 0x1000, 4, &val));
+	ck_assert_uint_eq(banked.cpu, BUS_NO_CPU);
+	ck_assert(bus_write(&bus, 0x1000, 4, 1));
+	ck_assert_uint_eq(banked.cpu, BUS_NO_CPU);
+	ck_assert_uint_eq(banked.rec.reads, 2);
+	ck_assert_uint_eq(banked.rec.writes, 2);
+	/* Regions without them ignore the vCPU. */
+	ck_assert(bus_read_cpu(&bus, 1, 0x2010, 4, &val));
+	ck_assert_uint_eq(val, 0xa0 | 0x10);
+	ck_assert(bus_write_cpu(&bus, 1, 0x2010, 4, 9));
+	ck_assert_uint_eq(plain.val, 9);
+	ck_assert(!bus_read_cpu(&bus, 1, 0x3000, 4, &val));
+	ck_assert_uint_eq(find_region(0x1000)->hits, 4);
+	ck_assert_uint_eq(bus.unhandled, 1);
+}
+END_TEST
+
 START_TEST(test_bus_dispatch_many)
 {
 	/* Fill the bus in a scrambled order; every access must find its own region. */
@@ -341,6 +408,7 @@ Suite *mem_bus_suite(void)
 	tcase_add_test(b, test_bus_add_full);
 	tcase_add_test(b, test_bus_dispatch);
 	tcase_add_test(b, test_bus_unhandled);
+	tcase_add_test(b, test_bus_dispatch_cpu);
 	tcase_add_test(b, test_bus_dispatch_many);
 	suite_add_tcase(s, b);
 	return s;
