@@ -65,6 +65,16 @@ static inline void cpu_relax(void)
 	asm volatile("yield" : : : "memory");
 }
 
+/* PSTATE.I: whether IRQs are taken (the GIC may still signal one while masked). */
+static inline void local_irq_enable(void)
+{
+	asm volatile("msr daifclr, #2" : : : "memory");
+}
+static inline void local_irq_disable(void)
+{
+	asm volatile("msr daifset, #2" : : : "memory");
+}
+
 #define read_sysreg(reg)                                                                           \
 	({                                                                                         \
 		uint64_t __val;                                                                    \

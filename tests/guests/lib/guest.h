@@ -159,6 +159,20 @@ void cpu_park(void) __noreturn;
 void smp_flag_set(volatile uint32_t *flag, uint32_t val);
 bool smp_flag_wait(volatile uint32_t *flag, uint32_t val, uint64_t timeout_ms);
 
+/*
+ * Cross-CPU calls, for tests that drive several CPUs from CPU 0. A CPU
+ * started with cpu_on() calls smp_serve() once its own set-up is done (with
+ * PSTATE.I as its handlers want it); from then on it runs each fn(arg) that
+ * smp_call_async() hands it, one at a time, in order. smp_call_wait()
+ * waits until cpu has finished the last one (false after timeout_ms);
+ * smp_call() is both. Only one CPU (normally CPU 0) may make calls.
+ */
+typedef void (*smp_call_fn)(unsigned long arg);
+void smp_serve(unsigned cpu) __noreturn;
+void smp_call_async(unsigned cpu, smp_call_fn fn, unsigned long arg);
+bool smp_call_wait(unsigned cpu, uint64_t timeout_ms);
+bool smp_call(unsigned cpu, smp_call_fn fn, unsigned long arg, uint64_t timeout_ms);
+
 /* ---- Generic counter (lib/counter.c) ----------------------------------- */
 
 uint64_t counter_read(void);	   /* CNTVCT_EL0, ordered after earlier code */

@@ -44,6 +44,7 @@
 #define FAIL_BAD_CONTEXT_ID 0xE1000000 /* | (CPU_ON context id & 0xffff) */
 #define FAIL_NO_ENTRY	    0xE2000000 /* | cpu: started without cpu_on() */
 #define FAIL_NOT_EL1	    0xE3000000 /* | CurrentEL: not entered at EL1 */
+#define FAIL_UNEXPECTED_IRQ 0xE4000000 /* | INTID: no gic_handler_set() for it */
 
 /* struct exc_frame (lib/guest.h), as laid out by lib/vectors.S. */
 #define EXC_FRAME_X(n) ((n)*8)

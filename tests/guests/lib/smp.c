@@ -81,3 +81,51 @@ bool smp_flag_wait(volatile uint32_t *flag, uint32_t val, uint64_t timeout_ms)
 	dsb_sy(); /* later loads see what the writer stored before */
 	return true;
 }
+
+/* One call slot per CPU: the caller writes fn, arg, then seq; the CPU writes done. */
+static struct {
+	smp_call_fn volatile fn;
+	volatile unsigned long arg;
+	volatile uint32_t seq;
+	volatile uint32_t done;
+} smp_calls[GUEST_MAX_CPUS];
+
+void smp_serve(unsigned cpu)
+{
+	uint32_t seen = smp_calls[cpu].seq;
+
+	for (;;) {
+		uint32_t seq = smp_calls[cpu].seq;
+
+		if (seq == seen) {
+			cpu_relax();
+			continue;
+		}
+		dsb_sy(); /* fn and arg were stored before seq */
+		smp_calls[cpu].fn(smp_calls[cpu].arg);
+		seen = seq;
+		smp_flag_set(&smp_calls[cpu].done, seq);
+	}
+}
+
+void smp_call_async(unsigned cpu, smp_call_fn fn, unsigned long arg)
+{
+	if (cpu >= GUEST_MAX_CPUS)
+		return;
+	smp_calls[cpu].fn = fn;
+	smp_calls[cpu].arg = arg;
+	smp_flag_set(&smp_calls[cpu].seq, smp_calls[cpu].seq + 1);
+}
+
+bool smp_call_wait(unsigned cpu, uint64_t timeout_ms)
+{
+	if (cpu >= GUEST_MAX_CPUS)
+		return false;
+	return smp_flag_wait(&smp_calls[cpu].done, smp_calls[cpu].seq, timeout_ms);
+}
+
+bool smp_call(unsigned cpu, smp_call_fn fn, unsigned long arg, uint64_t timeout_ms)
+{
+	smp_call_async(cpu, fn, arg);
+	return smp_call_wait(cpu, timeout_ms);
+}
