@@ -60,7 +60,7 @@ unsigned gicv2_fdt_ppi_cells(unsigned intid, bool level, unsigned nr_cpus, uint3
  * The vGICv3's irqchip_ops steps (vgic_v3.c), with the contract of
  * irqchip.h. vgic_v3_create() sets vm->irqchip_fd; vgic_destroy() closes it.
  */
-int vgic_v3_probe(struct vm *vm, char *reason, size_t len);
+int vgic_v3_probe(struct vm *vm, unsigned flags, char *reason, size_t len);
 int vgic_v3_create(struct vm *vm);
 int vgic_v3_vcpu_init(struct vm *vm, unsigned cpu, int vcpu_fd);
 int vgic_v3_finalize(struct vm *vm);
@@ -78,7 +78,10 @@ int gicv2_probe_nr_cpus(const struct vm *vm, char *reason, size_t len);
 /*
  * Asks KVM whether it can create a device of type (KVM_CREATE_DEVICE_TEST).
  * Returns 0, or -errno with "KVM_CREATE_DEVICE <what>: ENODEV" in reason.
+ * With IRQCHIP_PROBE_NO_VGIC in flags (the test hook) it does not ask, and
+ * fails with -ENODEV and a reason that says the hook hid the device.
  */
-int vgic_probe_device(struct vm *vm, unsigned type, const char *what, char *reason, size_t len);
+int vgic_probe_device(struct vm *vm, unsigned type, const char *what, unsigned flags, char *reason,
+		      size_t len);
 
 #endif

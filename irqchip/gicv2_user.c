@@ -46,8 +46,10 @@ _Static_assert(GIC_V2_DIST_SIZE == GICV2_DIST_SIZE, "the DT must describe the mo
 _Static_assert(GIC_V2_CPU_SIZE == GICV2_CPU_SIZE, "the DT must describe the model's GICC");
 _Static_assert(GIC_V2_MAX_CPUS == GICV2_MAX_CPUS, "the probe must refuse what the model cannot");
 
-static int gicv2_user_probe(struct vm *vm, char *reason, size_t len)
+/* No in-kernel vGIC involved: the test hook's flag does not apply. */
+static int gicv2_user_probe(struct vm *vm, unsigned flags, char *reason, size_t len)
 {
+	(void)flags;
 	if (kvm_check_cap(vm, KVM_CAP_ARM_USER_IRQ) <= 0) {
 		snprintf(reason, len, "KVM_CAP_ARM_USER_IRQ: not offered by this kernel");
 		return -ENODEV;

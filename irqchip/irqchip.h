@@ -41,6 +41,26 @@ enum irqchip_model {
 int irqchip_model_parse(const char *name, enum irqchip_model *out);
 const char *irqchip_model_name(enum irqchip_model model);
 
+/*
+ * A test hook: with ARMLET_TEST_NO_VGIC=1 in the environment, every model
+ * built on an in-kernel vGIC fails its probe as if the host had none, so
+ * the tests can show auto falling back to gicv2-user on a host that has a
+ * vGIC. For tests only.
+ */
+#define IRQCHIP_TEST_NO_VGIC_ENV "ARMLET_TEST_NO_VGIC"
+
+/* Flags for probe(). */
+enum {
+	IRQCHIP_PROBE_NO_VGIC = 1u << 0, /* the test hook is on: no in-kernel vGIC */
+};
+
+/*
+ * Whether the test hook is on: IRQCHIP_TEST_NO_VGIC_ENV set, non-empty and
+ * not "0". The one place that reads it; irqchip_select() asks, and so does
+ * `armlet check`, which must report what `run` would see.
+ */
+bool irqchip_test_no_vgic(void);
+
 struct irqchip_ops {
 	const char *name;
 	/*
@@ -56,10 +76,10 @@ struct irqchip_ops {
 	bool msi_devid;
 	/*
 	 * Asks the host whether this model can be created, without creating it.
-	 * Returns 0, or -errno with why in reason (one clause, e.g.
-	 * "KVM_CREATE_DEVICE vgic-v3: ENODEV").
+	 * flags are IRQCHIP_PROBE_*. Returns 0, or -errno with why in reason
+	 * (one clause, e.g. "KVM_CREATE_DEVICE vgic-v3: ENODEV").
 	 */
-	int (*probe)(struct vm *vm, char *reason, size_t len);
+	int (*probe)(struct vm *vm, unsigned flags, char *reason, size_t len);
 	int (*create)(struct vm *vm);
 	int (*vcpu_init)(struct vm *vm, unsigned cpu, int vcpu_fd);
 	int (*finalize)(struct vm *vm);
@@ -109,8 +129,9 @@ struct irqchip_ops {
 /*
  * Resolves the requested model to a backend. For IRQCHIP_AUTO, probes the
  * candidates best first; reason receives one line saying what was chosen
- * and why the better ones were not. Returns NULL, with why in reason, when
- * the host cannot provide the requested model.
+ * and, model by model, why the better ones were not. Returns NULL, with why
+ * in reason, when the host cannot provide the requested model. Honours the
+ * test hook (irqchip_test_no_vgic()).
  */
 const struct irqchip_ops *irqchip_select(struct vm *vm, enum irqchip_model model, char *reason,
 					 size_t len);

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Choosing a model: the probe order of --irqchip=auto lives here. */
+/*
+ * Choosing a model: the probe order of --irqchip=auto lives here, and the
+ * one read of the test hook (ARMLET_TEST_NO_VGIC) the probes are told of.
+ */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "irqchip.h"
@@ -23,27 +27,83 @@ static const enum irqchip_model auto_order[] = {
 	IRQCHIP_GICV2_USER, /* no usable vGIC: every GIC access and interrupt goes through armlet */
 };
 
+bool irqchip_test_no_vgic(void)
+{
+	const char *v = getenv(IRQCHIP_TEST_NO_VGIC_ENV);
+
+	return v && v[0] && strcmp(v, "0") != 0;
+}
+
+/* The models auto passed over, grouped by why: each clause once, after its models. */
+struct passed_over {
+	unsigned nr;
+	struct {
+		char models[64]; /* "gicv3-its, gicv3" */
+		char why[160];
+	} entry[IRQCHIP_NR_MODELS];
+};
+
+static void passed_over_add(struct passed_over *p, const char *model, const char *why)
+{
+	unsigned i = 0;
+	size_t used;
+
+	/* Models built on one another fail alike (gicv3-its and gicv3 on vgic-v3). */
+	while (i < p->nr && strcmp(p->entry[i].why, why) != 0)
+		i++;
+	if (i == p->nr) {
+		p->nr++;
+		snprintf(p->entry[i].why, sizeof(p->entry[i].why), "%s", why);
+		snprintf(p->entry[i].models, sizeof(p->entry[i].models), "%s", model);
+		return;
+	}
+	used = strlen(p->entry[i].models);
+	snprintf(p->entry[i].models + used, sizeof(p->entry[i].models) - used, ", %s", model);
+}
+
+/* "gicv3-its, gicv3: KVM_CREATE_DEVICE vgic-v3: ENODEV; gicv2m, gicv2: ..." */
+static void passed_over_print(const struct passed_over *p, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < p->nr && used < len; i++) {
+		int n = snprintf(buf + used, len - used, "%s%s: %s", i ? "; " : "",
+				 p->entry[i].models, p->entry[i].why);
+
+		used += n > 0 ? (size_t)n : 0;
+	}
+}
+
+static const struct irqchip_ops *select_requested(struct vm *vm, const struct irqchip_ops *ops,
+						  unsigned flags, char *reason, size_t len)
+{
+	char why[160];
+
+	if (ops->probe(vm, flags, why, sizeof(why)) == 0) {
+		snprintf(reason, len, "%s (requested)", ops->name);
+		return ops;
+	}
+	snprintf(reason, len, "%s is not available on this host: %s", ops->name, why);
+	return NULL;
+}
+
 const struct irqchip_ops *irqchip_select(struct vm *vm, enum irqchip_model model, char *reason,
 					 size_t len)
 {
-	char why[512] = "", one[160];
-	size_t used = 0;
+	/* Read here, once: the backends see only the flag. */
+	unsigned flags = irqchip_test_no_vgic() ? IRQCHIP_PROBE_NO_VGIC : 0;
+	struct passed_over skipped = { 0 };
+	char one[160], why[512];
 
-	if (model != IRQCHIP_AUTO) {
-		const struct irqchip_ops *ops = model_ops[model];
-
-		if (ops->probe(vm, one, sizeof(one)) == 0) {
-			snprintf(reason, len, "%s (requested)", ops->name);
-			return ops;
-		}
-		snprintf(reason, len, "%s is not available on this host: %s", ops->name, one);
-		return NULL;
-	}
+	if (model != IRQCHIP_AUTO)
+		return select_requested(vm, model_ops[model], flags, reason, len);
 	for (size_t i = 0; i < sizeof(auto_order) / sizeof(auto_order[0]); i++) {
 		const struct irqchip_ops *ops = model_ops[auto_order[i]];
 
-		if (ops->probe(vm, one, sizeof(one)) == 0) {
-			if (used)
+		if (ops->probe(vm, flags, one, sizeof(one)) == 0) {
+			passed_over_print(&skipped, why, sizeof(why));
+			if (skipped.nr)
 				snprintf(reason, len, "%s (auto; better models unavailable: %s)",
 					 ops->name, why);
 			else
@@ -51,14 +111,9 @@ const struct irqchip_ops *irqchip_select(struct vm *vm, enum irqchip_model model
 					 ops->name);
 			return ops;
 		}
-		/* Models built on one another fail alike: say it once. */
-		if (strstr(why, one))
-			continue;
-		used +=
-		    (size_t)snprintf(why + used, sizeof(why) - used, "%s%s", used ? "; " : "", one);
-		if (used >= sizeof(why))
-			used = sizeof(why) - 1;
+		passed_over_add(&skipped, ops->name, one);
 	}
+	passed_over_print(&skipped, why, sizeof(why));
 	snprintf(reason, len, "no interrupt controller model is available: %s", why);
 	return NULL;
 }

@@ -27,10 +27,11 @@ struct vgic_its {
 	int fd; /* the ITS device, -1 until created */
 };
 
-static int vgic_its_probe(struct vm *vm, char *reason, size_t len)
+static int vgic_its_probe(struct vm *vm, unsigned flags, char *reason, size_t len)
 {
-	return vgic_v3_probe(vm, reason, len)
-		   ?: vgic_probe_device(vm, KVM_DEV_TYPE_ARM_VGIC_ITS, "vgic-its", reason, len);
+	return vgic_v3_probe(vm, flags, reason, len)
+		   ?: vgic_probe_device(vm, KVM_DEV_TYPE_ARM_VGIC_ITS, "vgic-its", flags, reason,
+					len);
 }
 
 static int vgic_its_create(struct vm *vm)

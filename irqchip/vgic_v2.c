@@ -40,9 +40,9 @@ int gicv2_probe_nr_cpus(const struct vm *vm, char *reason, size_t len)
 	return -E2BIG;
 }
 
-static int vgic_v2_probe(struct vm *vm, char *reason, size_t len)
+static int vgic_v2_probe(struct vm *vm, unsigned flags, char *reason, size_t len)
 {
-	int ret = vgic_probe_device(vm, KVM_DEV_TYPE_ARM_VGIC_V2, "vgic-v2", reason, len);
+	int ret = vgic_probe_device(vm, KVM_DEV_TYPE_ARM_VGIC_V2, "vgic-v2", flags, reason, len);
 
 	/* KVM would refuse the 9th vCPU (VGIC_V2_MAX_CPUS); say why up front. */
 	return ret ?: gicv2_probe_nr_cpus(vm, reason, len);

@@ -19,19 +19,26 @@
 #include "gic.h"
 #include "irqchip.h"
 
-int vgic_probe_device(struct vm *vm, unsigned type, const char *what, char *reason, size_t len)
+int vgic_probe_device(struct vm *vm, unsigned type, const char *what, unsigned flags, char *reason,
+		      size_t len)
 {
-	int ret = kvm_create_device(vm, type, 1);
+	int ret;
 
+	if (flags & IRQCHIP_PROBE_NO_VGIC) {
+		snprintf(reason, len, "KVM_CREATE_DEVICE %s: hidden by %s (test hook)", what,
+			 IRQCHIP_TEST_NO_VGIC_ENV);
+		return -ENODEV;
+	}
+	ret = kvm_create_device(vm, type, 1);
 	if (ret)
 		snprintf(reason, len, "KVM_CREATE_DEVICE %s: %s", what,
 			 strerrorname_np(-ret) ?: "error");
 	return ret;
 }
 
-int vgic_v3_probe(struct vm *vm, char *reason, size_t len)
+int vgic_v3_probe(struct vm *vm, unsigned flags, char *reason, size_t len)
 {
-	return vgic_probe_device(vm, KVM_DEV_TYPE_ARM_VGIC_V3, "vgic-v3", reason, len);
+	return vgic_probe_device(vm, KVM_DEV_TYPE_ARM_VGIC_V3, "vgic-v3", flags, reason, len);
 }
 
 int vgic_v3_create(struct vm *vm)

@@ -116,9 +116,15 @@ static void probe_irqchip(struct host_report *r, struct vm *vm)
 {
 	const struct irqchip_ops *ops;
 
-	r->vgic_v3 = kvm_create_device(vm, KVM_DEV_TYPE_ARM_VGIC_V3, 1);
-	r->vgic_its = kvm_create_device(vm, KVM_DEV_TYPE_ARM_VGIC_ITS, 1);
-	r->vgic_v2 = kvm_create_device(vm, KVM_DEV_TYPE_ARM_VGIC_V2, 1);
+	/* The test hook hides the vGIC from the report as from `armlet run`. */
+	r->vgic_hidden = irqchip_test_no_vgic();
+	if (r->vgic_hidden) {
+		r->vgic_v3 = r->vgic_its = r->vgic_v2 = -ENODEV;
+	} else {
+		r->vgic_v3 = kvm_create_device(vm, KVM_DEV_TYPE_ARM_VGIC_V3, 1);
+		r->vgic_its = kvm_create_device(vm, KVM_DEV_TYPE_ARM_VGIC_ITS, 1);
+		r->vgic_v2 = kvm_create_device(vm, KVM_DEV_TYPE_ARM_VGIC_V2, 1);
+	}
 	/* The same choice `armlet run --irqchip auto` makes, with its reason. */
 	ops = irqchip_select(vm, IRQCHIP_AUTO, r->irqchip_reason, sizeof(r->irqchip_reason));
 	if (ops)

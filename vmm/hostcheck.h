@@ -47,6 +47,7 @@ struct host_report {
 	bool vm_ok;
 	char vm_detail[256];
 	int vgic_v3, vgic_its, vgic_v2; /* KVM_CREATE_DEVICE_TEST: 0 or -errno */
+	bool vgic_hidden;		/* the test hook hid them (irqchip_test_no_vgic()) */
 	bool user_irq;			/* KVM_CAP_ARM_USER_IRQ */
 	bool smccc_filter;		/* KVM_ARM_VM_SMCCC_FILTER attribute (6.4+) */
 	bool psci_0_2;			/* KVM_CAP_ARM_PSCI_0_2 */
@@ -62,7 +63,7 @@ struct host_report {
 	bool irqfd_resample;		/* KVM_CAP_IRQFD_RESAMPLE */
 	enum host_tri msi_devid;	/* KVM_CAP_MSI_DEVID with an ITS; unknown without */
 	char irqchip_auto[32];		/* what --irqchip auto picks, "" for nothing */
-	char irqchip_reason[256];	/* irqchip_select()'s line */
+	char irqchip_reason[512];	/* irqchip_select()'s line */
 };
 
 struct hostcheck_opts {

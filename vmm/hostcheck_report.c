@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../irqchip/irqchip.h"
 #include "exitcode.h"
 #include "hostcheck.h"
 #include "json.h"
@@ -321,9 +322,11 @@ static void text_cpus(const struct host_report *r, FILE *out)
 	fputc('\n', out);
 }
 
-static void text_vgic(FILE *out, const char *label, int ret)
+static void text_vgic(const struct host_report *r, FILE *out, const char *label, int ret)
 {
-	if (ret == 0)
+	if (r->vgic_hidden)
+		row(out, label, "no (hidden by %s, a test hook)", IRQCHIP_TEST_NO_VGIC_ENV);
+	else if (ret == 0)
 		row(out, label, "yes");
 	else
 		row(out, label, "no (KVM_CREATE_DEVICE: %s)", strerrorname_np(-ret) ?: "error");
@@ -351,9 +354,9 @@ static void text_nested(const struct host_report *r, FILE *out)
 static void text_vm(const struct host_report *r, FILE *out)
 {
 	row(out, "max vCPUs", "%d (armlet runs up to %d)", r->max_vcpus, LAYOUT_MAX_VCPUS);
-	text_vgic(out, "vgic-v3", r->vgic_v3);
-	text_vgic(out, "vgic-its", r->vgic_its);
-	text_vgic(out, "vgic-v2", r->vgic_v2);
+	text_vgic(r, out, "vgic-v3", r->vgic_v3);
+	text_vgic(r, out, "vgic-its", r->vgic_its);
+	text_vgic(r, out, "vgic-v2", r->vgic_v2);
 	row(out, "rVIC (in kernel)", "no (not in upstream Linux)");
 	row(out, "irqchip auto", "%s", r->irqchip_reason);
 	row(out, "user IRQ lines", "%s", yes_no(r->user_irq));
@@ -475,6 +478,7 @@ static void json_vm(const struct host_report *r, struct json *j)
 	json_bool_known(j, "v3", k, r->vgic_v3 == 0);
 	json_bool_known(j, "its", k, r->vgic_its == 0);
 	json_bool_known(j, "v2", k, r->vgic_v2 == 0);
+	json_bool_known(j, "hidden", k, r->vgic_hidden); /* by the test hook */
 	json_object_end(j);
 	json_string(j, "irqchip_auto", r->irqchip_auto[0] ? r->irqchip_auto : NULL);
 	json_string(j, "irqchip_reason", k ? r->irqchip_reason : NULL);

@@ -23,14 +23,6 @@
 
 #define VCPU_KICK_SIGNAL SIGUSR1
 
-enum vcpu_exit_kind {
-	VCPU_EXIT_MMIO,
-	VCPU_EXIT_SYSTEM_EVENT,
-	VCPU_EXIT_INTR, /* KVM_RUN returned EINTR: a kick or a signal */
-	VCPU_EXIT_OTHER,
-	VCPU_NR_EXIT_KINDS
-};
-
 struct vcpu {
 	struct vm *vm;
 	unsigned id;
@@ -44,7 +36,7 @@ struct vcpu {
 	 */
 	bool started;
 	pthread_mutex_t kick_lock;
-	uint64_t exits[VCPU_NR_EXIT_KINDS];
+	uint64_t exits[VCPU_NR_EXIT_KINDS]; /* by enum vcpu_exit_kind (vm.h) */
 };
 
 /*

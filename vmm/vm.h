@@ -22,6 +22,18 @@ struct vcpu;
 struct uart;
 struct control;
 
+/*
+ * What each vCPU counts its exits by (struct vcpu's exits[]). Here, not in
+ * vcpu.h, so that the run summary can be written without KVM.
+ */
+enum vcpu_exit_kind {
+	VCPU_EXIT_MMIO,
+	VCPU_EXIT_SYSTEM_EVENT,
+	VCPU_EXIT_INTR, /* KVM_RUN returned EINTR: a kick or a signal */
+	VCPU_EXIT_OTHER,
+	VCPU_NR_EXIT_KINDS
+};
+
 struct vm {
 	const struct vm_config *cfg;
 	int kvm_fd; /* /dev/kvm, -1 in unit tests */
@@ -38,7 +50,7 @@ struct vm {
 	const struct irqchip_ops *irqchip;
 	void *irqchip_priv; /* the backend's own state */
 	int irqchip_fd;	    /* in-kernel device fd, or -1 */
-	char irqchip_reason[256];
+	char irqchip_reason[512];
 
 	unsigned nr_vcpus;
 	struct vcpu *vcpus;		  /* nr_vcpus of them, vcpu.c owns the layout */

@@ -48,7 +48,7 @@ else
 	expect_rc 0
 	expect_in out '^  vgic-v3  *no (KVM_CREATE_DEVICE: '
 	expect_in out '^  vgic-v2  *yes$'
-	expect_in out '^  irqchip auto  *gicv2m (auto; better models unavailable: KVM_CREATE_DEVICE vgic-v3: '
+	expect_in out '^  irqchip auto  *gicv2m (auto; better models unavailable: gicv3-its, gicv3: KVM_CREATE_DEVICE vgic-v3: '
 	expect_in out '^ready: armlet can run VMs here (irqchip gicv2m)$'
 fi
 [ ! -s "$T/err" ] || fail "armlet check wrote to stderr: $(cat "$T/err")"

@@ -26,6 +26,7 @@ int main(void)
 	srunner_add_suite(sr, virtqueue_suite());
 	srunner_add_suite(sr, pci_suite());
 	srunner_add_suite(sr, json_suite());
+	srunner_add_suite(sr, summary_suite());
 	srunner_add_suite(sr, virtio_pci_suite());
 	srunner_add_suite(sr, virtio_blk_suite());
 	srunner_add_suite(sr, virtio_console_suite());

@@ -21,6 +21,7 @@ Suite *gicv2_user_suite(void);
 Suite *virtqueue_suite(void);
 Suite *pci_suite(void);
 Suite *json_suite(void);
+Suite *summary_suite(void);
 Suite *virtio_pci_suite(void);
 Suite *virtio_blk_suite(void);
 Suite *virtio_console_suite(void);

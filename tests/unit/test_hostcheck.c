@@ -296,7 +296,8 @@ START_TEST(test_json_good)
 	assert_has(json, "  \"ok\": true,\n  \"problem\": null,\n");
 	assert_has(json, "  \"kvm\": {\n    \"device\": \"/dev/kvm\",\n    \"usable\": true,\n");
 	assert_has(json, "  \"ipa_limit\": 44,\n");
-	assert_has(json, "    \"v3\": true,\n    \"its\": true,\n    \"v2\": false\n");
+	assert_has(json, "    \"v3\": true,\n    \"its\": true,\n    \"v2\": false,\n"
+			 "    \"hidden\": false\n");
 	assert_has(json, "  \"irqchip_auto\": \"gicv3-its\",\n");
 	assert_has(json, "  \"implementer\": \"0x00\",\n");
 	assert_has(json, "  \"cpus_mixed\": false,\n");
@@ -304,6 +305,42 @@ START_TEST(test_json_good)
 	assert_has(json, "  \"nested_virt\": null,\n");
 	assert_has(json, "  \"msi_devid\": true\n}\n");
 	free(json);
+	free(r);
+}
+END_TEST
+
+/* ARMLET_TEST_NO_VGIC: the vGIC rows say the test hook hid them, and auto fell back. */
+START_TEST(test_vgic_hidden)
+{
+	struct host_report *r = report_good();
+	char buf[512];
+	char *text, *json;
+
+	r->vgic_hidden = true;
+	r->vgic_v3 = r->vgic_its = r->vgic_v2 = -ENODEV;
+	r->user_irq = true;
+	r->msi_devid = HOST_UNKNOWN;
+	strcpy(r->irqchip_auto, "gicv2-user");
+	strcpy(r->irqchip_reason, "gicv2-user (auto; better models unavailable: gicv3-its, gicv3: "
+				  "KVM_CREATE_DEVICE vgic-v3: hidden by ARMLET_TEST_NO_VGIC (test "
+				  "hook); gicv2m, gicv2: KVM_CREATE_DEVICE vgic-v2: hidden by "
+				  "ARMLET_TEST_NO_VGIC (test hook))");
+	ck_assert_int_eq(hostcheck_verdict(r, buf, sizeof(buf)), 0);
+	text = render_text(r);
+	assert_has(text,
+		   "\n  vgic-v3            no (hidden by ARMLET_TEST_NO_VGIC, a test hook)\n");
+	assert_has(text,
+		   "\n  vgic-its           no (hidden by ARMLET_TEST_NO_VGIC, a test hook)\n");
+	assert_has(text,
+		   "\n  vgic-v2            no (hidden by ARMLET_TEST_NO_VGIC, a test hook)\n");
+	assert_has(text, "\nready: armlet can run VMs here (irqchip gicv2-user)\n");
+	json = render_json(r);
+	assert_has(json, "    \"v3\": false,\n    \"its\": false,\n    \"v2\": false,\n"
+			 "    \"hidden\": true\n");
+	assert_has(json, "  \"irqchip_auto\": \"gicv2-user\",\n");
+	assert_has(json, "  \"ok\": true,\n");
+	free(json);
+	free(text);
 	free(r);
 }
 END_TEST
@@ -324,6 +361,7 @@ Suite *hostcheck_suite(void)
 	tcase_add_test(tc, test_verdict_no_irqchip);
 	tcase_add_test(tc, test_text_good);
 	tcase_add_test(tc, test_json_good);
+	tcase_add_test(tc, test_vgic_hidden);
 	suite_add_tcase(s, tc);
 	return s;
 }
