@@ -247,12 +247,8 @@ int hostcheck_verdict(const struct host_report *r, char *buf, size_t len)
 		return EXIT_SETUP;
 	}
 	if (!r->irqchip_auto[0]) {
-		/* armlet's models are all vGICv3-based: say so when the host has a GICv2. */
-		snprintf(buf, len, "%s%s", r->irqchip_reason,
-			 r->vgic_v3 && !r->vgic_v2
-			     ? " (this host's GIC is a GICv2; armlet's irqchip models need "
-			       "a GICv3)"
-			     : "");
+		/* The reason already names every model and why it cannot be had. */
+		snprintf(buf, len, "%s", r->irqchip_reason);
 		return EXIT_SETUP;
 	}
 	buf[0] = '\0';
