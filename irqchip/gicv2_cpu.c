@@ -60,6 +60,7 @@ static uint32_t iar_read(struct gicv2_model *g, unsigned cpu)
 	}
 	irq->active = true;
 	c->apr |= 1u << (gicv2_group_prio(prio, c->bpr) >> 3);
+	__atomic_fetch_add(&g->acks, 1, __ATOMIC_RELAXED);
 	return ret;
 }
 

@@ -152,6 +152,7 @@ struct gicv2_model {
 	struct gicv2_irq spi[GICV2_MAX_SPIS];
 	uint32_t irq_lines;  /* bit c: CPU c's IRQ output is high */
 	uint64_t generation; /* bumped whenever irq_lines changes */
+	uint64_t acks;	     /* GICC_IAR reads that acknowledged an interrupt (run summary) */
 };
 
 /*

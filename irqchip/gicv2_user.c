@@ -158,6 +158,13 @@ static int gicv2_user_ops_reset(struct vm *vm)
 	return 0;
 }
 
+static uint64_t gicv2_user_delivered(const struct vm *vm)
+{
+	const struct gicv2_user_chip *chip = vm->irqchip_priv;
+
+	return chip ? __atomic_load_n(&chip->gic.gic.acks, __ATOMIC_RELAXED) : 0;
+}
+
 /*
  * The frames stay on the bus, which has no removal: nothing dispatches to
  * them once the vCPUs are gone, and destroy comes after that.
@@ -188,5 +195,6 @@ const struct irqchip_ops gicv2_user_ops = {
 	.fdt_ppi_cells = gicv2_fdt_ppi_cells,
 	.msi_to_spi = gicv2_user_msi_to_spi,
 	.reset = gicv2_user_ops_reset,
+	.delivered = gicv2_user_delivered,
 	.destroy = gicv2_user_ops_destroy,
 };

@@ -123,6 +123,12 @@ struct irqchip_ops {
 	 * reset, every vCPU thread joined. Returns -errno.
 	 */
 	int (*reset)(struct vm *vm);
+	/*
+	 * Optional, for a model in armlet: how many interrupts it has delivered
+	 * so far (a guest CPU acknowledged them), for the run summary. Any
+	 * thread; a relaxed read.
+	 */
+	uint64_t (*delivered)(const struct vm *vm);
 	void (*destroy)(struct vm *vm);
 };
 

@@ -83,6 +83,8 @@ int vgic_set_line(struct vm *vm, unsigned spi, bool level)
 
 	if (spi >= GIC_NR_SPIS)
 		return -EINVAL;
+	if (level)
+		vm_count_irq_ioctl(&vm->irq_ioctl);
 	return ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq) < 0 ? -errno : 0;
 }
 

@@ -234,6 +234,21 @@ void board_destroy(struct board *b)
 	b->pci_ready = false;
 }
 
+uint64_t board_irq_irqfd(const struct board *b)
+{
+	uint64_t sum = 0;
+
+	for (unsigned i = 0; i < b->nr_virtio; i++) {
+		struct virtio_pci_stats st;
+
+		if (!b->virtio[i]->vp_ready)
+			continue;
+		virtio_pci_stats_get(&b->virtio[i]->vp, &st);
+		sum += st.irq_irqfd;
+	}
+	return sum;
+}
+
 void board_summary(const struct board *b, struct json *j)
 {
 	json_object_begin(j, "pci");

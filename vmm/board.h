@@ -61,4 +61,7 @@ size_t board_console_input(void *board, const uint8_t *buf, size_t n);
 /* Adds "pci" and "devices" members (per-device counters) to a run summary. */
 void board_summary(const struct board *b, struct json *j);
 
+/* Interrupts all devices have sent through irqfds so far. */
+uint64_t board_irq_irqfd(const struct board *b);
+
 #endif

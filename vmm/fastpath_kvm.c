@@ -488,6 +488,7 @@ static int fk_msi_send(void *ctx, const struct msi_msg *msg)
 		m.devid = msg->devid;
 	}
 	stat_inc(&fk->stats.msi_sends);
+	vm_count_irq_ioctl(&fk->vm->irq_ioctl);
 	/* 0 means the guest has not mapped the event: dropped, as on hardware. */
 	return ioctl(fk->vm->vm_fd, KVM_SIGNAL_MSI, &m) < 0 ? -errno : 0;
 }

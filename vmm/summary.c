@@ -35,6 +35,9 @@ static void summary_take_counters(const struct vm *vm, struct summary *s)
 		};
 	}
 	s->mmio_unhandled = __atomic_load_n(&vm->bus.unhandled, __ATOMIC_RELAXED);
+	s->irq_ioctl = __atomic_load_n(&vm->irq_ioctl, __ATOMIC_RELAXED);
+	if (vm->irqchip == &gicv2_user_ops)
+		s->irq_user_gic = vm->irqchip->delivered(vm);
 }
 
 static void summary_take(const struct vm *vm, const struct board *b, struct summary *s)
@@ -56,6 +59,7 @@ static void summary_take(const struct vm *vm, const struct board *b, struct summ
 	    ms_since_start(vm, __atomic_load_n(&vm->t_first_output, __ATOMIC_RELAXED));
 	s->end_ms = ms_since_start(vm, vm_now_ns());
 	summary_take_counters(vm, s);
+	s->irq_irqfd = board_irq_irqfd(b);
 	s->devices = summary_board;
 	s->devices_ctx = b;
 }

@@ -59,6 +59,12 @@ struct summary {
 	unsigned nr_mmio;
 	struct summary_mmio mmio[BUS_MAX_REGIONS];
 	uint64_t mmio_unhandled;
+	/*
+	 * Interrupts by path: sent by devices through irqfds (the kernel
+	 * injected them), asserted by armlet with an ioctl, delivered by a
+	 * GIC or an rVIC in armlet (acknowledged by the guest).
+	 */
+	uint64_t irq_irqfd, irq_ioctl, irq_user_gic, irq_rvic;
 	/* Optional: adds the device members ("pci", "devices") to the object. */
 	void (*devices)(const void *ctx, struct json *j);
 	const void *devices_ctx;

@@ -68,6 +68,12 @@ int summary_print_json(const struct summary *s, FILE *f)
 	json_object_end(&j);
 	summary_vcpus(s, &j);
 	summary_mmio(s, &j);
+	json_object_begin(&j, "interrupts");
+	json_u64(&j, "irqfd", s->irq_irqfd);
+	json_u64(&j, "ioctl", s->irq_ioctl);
+	json_u64(&j, "user_gic", s->irq_user_gic);
+	json_u64(&j, "rvic", s->irq_rvic);
+	json_object_end(&j);
 	if (s->devices)
 		s->devices(s->devices_ctx, &j);
 	return json_end(&j);

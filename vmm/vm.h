@@ -34,6 +34,17 @@ enum vcpu_exit_kind {
 	VCPU_NR_EXIT_KINDS
 };
 
+/*
+ * Interrupts armlet itself asserted into an in-kernel irqchip with an
+ * ioctl (KVM_IRQ_LINE on an SPI, KVM_SIGNAL_MSI), for the run summary's
+ * "interrupts" (next to those devices sent through irqfds, and those a
+ * model in armlet delivered: irqchip_ops.delivered).
+ */
+static inline void vm_count_irq_ioctl(uint64_t *counter)
+{
+	__atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+}
+
 struct vm {
 	const struct vm_config *cfg;
 	int kvm_fd; /* /dev/kvm, -1 in unit tests */
@@ -92,6 +103,7 @@ struct vm {
 
 	struct control *control; /* --name's control socket (control.h), polled by the loop */
 	unsigned reboots;	 /* guest resets --reboot restarted the VM from */
+	uint64_t irq_ioctl;	 /* vm_count_irq_ioctl() */
 
 	/* Timeline, in ns of CLOCK_MONOTONIC. */
 	uint64_t t_start;

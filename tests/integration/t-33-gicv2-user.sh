@@ -29,6 +29,11 @@ expect_user_gic() {
 	cpu=$(gic_hits "$T/stats.json" "gicv2-cpu@3ffd0000")
 	[ "${dist:-0}" -gt 0 ] && [ "${cpu:-0}" -gt 0 ] ||
 		fail "GIC frames: GICD ${dist:-no} accesses, GICC ${cpu:-no}"
+	# Every interrupt went through the model; none through a KVM irqchip.
+	delivered=$(stat_of "$T/stats.json" interrupts user_gic)
+	[ "${delivered:-0}" -gt 0 ] && [ "$(stat_of "$T/stats.json" interrupts ioctl)" = 0 ] &&
+		[ "$(stat_of "$T/stats.json" interrupts irqfd)" = 0 ] ||
+		fail "interrupts: $(sed -n '/"interrupts": {/,/}/p' "$T/stats.json" | tr -d '\n ')"
 }
 
 # --- one vCPU: the timer ---------------------------------------------------

@@ -270,6 +270,7 @@ START_TEST(test_cpu_reset_values)
 		ck_assert_uint_eq((crd(cpu, GICC_IIDR) >> 16) & 0xf, 2); /* GICv2 */
 		ck_assert_uint_eq(crd(cpu, GICC_DIR), 0);
 	}
+	ck_assert_uint_eq(g.acks, 0); /* spurious reads deliver nothing */
 }
 END_TEST
 
@@ -360,6 +361,9 @@ START_TEST(test_gicc_banked)
 	gic_on();
 	dwr(1, GICD_SGIR, sgir(2, 0, 0));
 	ck_assert_uint_eq(iar(1), 1u << 10);
+	ck_assert_uint_eq(g.acks, 1); /* the run summary's user_gic count */
+	ck_assert_uint_eq(iar(1), GICV2_SPURIOUS);
+	ck_assert_uint_eq(g.acks, 1);
 	ck_assert_uint_eq(crd(1, GICC_RPR), 0);
 	ck_assert_uint_eq(crd(0, GICC_RPR), GICV2_IDLE_PRIO);
 	ck_assert_uint_eq(crd(0, GICC_APR0), 0);

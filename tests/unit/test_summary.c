@@ -447,6 +447,10 @@ static void summary_fixed(struct summary *s, enum summary_state state)
 			{ "pci-mem", 0x100000000, 9 }, /* the 64-bit window: same name, another base */
 		},
 		.mmio_unhandled = 2,
+		.irq_irqfd = 41,
+		.irq_ioctl = 7,
+		.irq_user_gic = 0,
+		.irq_rvic = 1ull << 40,
 		.devices = fake_devices,
 		.devices_ctx = &blk_kicks,
 	};
@@ -507,6 +511,17 @@ static void assert_mmio_and_devices(const struct jv *root)
 	assert_u64(blk, "kicks_ioeventfd", blk_kicks);
 }
 
+static void assert_interrupts(const struct jv *root)
+{
+	const struct jv *irq = jv_has(root, "interrupts", JV_OBJ);
+
+	ASSERT_KEYS(irq, "irqfd", "ioctl", "user_gic", "rvic");
+	assert_u64(irq, "irqfd", 41);
+	assert_u64(irq, "ioctl", 7);
+	assert_u64(irq, "user_gic", 0);
+	assert_u64(irq, "rvic", 1ull << 40);
+}
+
 /* What the final and the live summaries share. */
 static void assert_vm_fields(const struct jv *root)
 {
@@ -518,6 +533,7 @@ static void assert_vm_fields(const struct jv *root)
 	assert_u64(root, "reboots", 2);
 	assert_vcpu_exits(root);
 	assert_mmio_and_devices(root);
+	assert_interrupts(root);
 }
 
 START_TEST(test_stopped)
@@ -530,7 +546,7 @@ START_TEST(test_stopped)
 	root = render_parse(&s);
 	ASSERT_KEYS(root, "state", "exit_code", "exit_reason", "irqchip", "irqchip_reason",
 		    "ipa_bits", "vcpus", "ram_bytes", "reboots", "timeline_ms", "vcpu_exits",
-		    "mmio_regions", "pci", "devices");
+		    "mmio_regions", "interrupts", "pci", "devices");
 	assert_str(root, "state", "stopped");
 	assert_u64(root, "exit_code", 3);
 	assert_str(root, "exit_reason", exit_reason);
@@ -577,7 +593,7 @@ START_TEST(test_empty)
 
 	ASSERT_KEYS(root, "state", "exit_code", "exit_reason", "irqchip", "irqchip_reason",
 		    "ipa_bits", "vcpus", "ram_bytes", "reboots", "timeline_ms", "vcpu_exits",
-		    "mmio_regions");
+		    "mmio_regions", "interrupts");
 	ck_assert_int_eq(jv_get(root, "irqchip")->type, JV_NULL);
 	ck_assert_uint_eq(jv_has(root, "vcpu_exits", JV_ARR)->n, 0);
 	ASSERT_KEYS(jv_get(root, "mmio_regions"), "unhandled");
