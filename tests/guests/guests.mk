@@ -20,6 +20,7 @@ GUEST_TESTS := \
 	psci_cpu_on \
 	mmio_unhandled \
 	mmio_nisv \
+	testdev_fail \
 	gic_sgi \
 	gic_dist \
 	gic_active \
