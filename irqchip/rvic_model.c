@@ -140,10 +140,11 @@ bool rvic_output(struct rvic *r, unsigned cpu)
 
 int rvic_cpu_of_mpidr(const struct rvic *r, uint64_t mpidr)
 {
-	if (mpidr & ~RVIC_MPIDR_AFF_MASK)
+	/* Bits 24..31 (MT, U, RES1) say nothing about which CPU; bits above Aff3 must be 0. */
+	if (mpidr >> 40)
 		return -1;
 	for (unsigned i = 0; i < r->nr_cpus; i++)
-		if (r->cpu[i].mpidr == mpidr)
+		if (r->cpu[i].mpidr == (mpidr & RVIC_MPIDR_AFF_MASK))
 			return (int)i;
 	return -1;
 }
