@@ -72,12 +72,7 @@ static void probe_host(struct host_report *r)
 /* Linux 6.4+: the SMCCC filter is a VM attribute, not a capability. */
 static bool probe_smccc_filter(struct vm *vm)
 {
-	struct kvm_device_attr attr = {
-		.group = KVM_ARM_VM_SMCCC_CTRL,
-		.attr = KVM_ARM_VM_SMCCC_FILTER,
-	};
-
-	return ioctl(vm->vm_fd, KVM_HAS_DEVICE_ATTR, &attr) == 0;
+	return kvm_has_attr(vm->vm_fd, KVM_ARM_VM_SMCCC_CTRL, KVM_ARM_VM_SMCCC_FILTER) == 0;
 }
 
 static void probe_caps(struct host_report *r, struct vm *vm)
