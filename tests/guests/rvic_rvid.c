@@ -9,7 +9,7 @@
 
 #define WAIT_MS	  5000
 #define SETTLE_MS 50
-#define IN	  70 /* an input of the MSI block (msi-range) */
+#define IN	  40 /* an input of the MSI block (msi-range: 5..68) */
 
 enum { ERR_NR_CPUS = 1, ERR_START, ERR_MAP, ERR_COUNT, ERR_UNMAPPED };
 

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The rVIC/rVID model (irqchip/rvic_model.h) on plain memory: every call and status. */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 
+#include "../../irqchip/rvic.h"
 #include "../../irqchip/rvic_model.h"
 #include "suites.h"
 
@@ -346,6 +349,114 @@ START_TEST(test_reset)
 }
 END_TEST
 
+/* --- the in-kernel rVIC's ioctls, recorded --------------------------------------- */
+
+struct ioctl_rec {
+	char what[8]; /* "create", "test", "attr", "line" */
+	uint64_t a, b, c;
+};
+
+static struct {
+	struct ioctl_rec r[8];
+	unsigned n;
+	int create_ret;
+} kio;
+
+static void kio_add(const char *what, uint64_t a, uint64_t b, uint64_t c)
+{
+	ck_assert_uint_lt(kio.n, 8);
+	snprintf(kio.r[kio.n].what, sizeof(kio.r[0].what), "%s", what);
+	kio.r[kio.n].a = a;
+	kio.r[kio.n].b = b;
+	kio.r[kio.n++].c = c;
+}
+
+static int rec_create(void *ctx, uint32_t type, bool test, int *fd)
+{
+	ck_assert_ptr_eq(ctx, &kio);
+	kio_add(test ? "test" : "create", type, 0, 0);
+	if (!test && !kio.create_ret)
+		*fd = 42;
+	return kio.create_ret;
+}
+
+static int rec_set_attr(void *ctx, int fd, uint32_t group, uint64_t attr, const void *val)
+{
+	(void)ctx;
+	ck_assert_int_eq(fd, 42);
+	ck_assert_uint_eq(attr, 0);
+	kio_add("attr", group, val ? *(const uint32_t *)val : 0, val != NULL);
+	return 0;
+}
+
+static int rec_irq_line(void *ctx, uint32_t irq, bool level)
+{
+	(void)ctx;
+	kio_add("line", irq, level, 0);
+	return 0;
+}
+
+static const struct rvic_kernel_ioctls rec_io = {
+	.create_device = rec_create,
+	.set_attr = rec_set_attr,
+	.irq_line = rec_irq_line,
+};
+
+static void expect_rec(unsigned i, const char *what, uint64_t a, uint64_t b, uint64_t c)
+{
+	ck_assert_str_eq(kio.r[i].what, what);
+	ck_assert_uint_eq(kio.r[i].a, a);
+	ck_assert_uint_eq(kio.r[i].b, b);
+	ck_assert_uint_eq(kio.r[i].c, c);
+}
+
+START_TEST(test_kernel_sequence)
+{
+	int fd = -1;
+
+	memset(&kio, 0, sizeof(kio));
+	ck_assert_int_eq(rvic_kernel_probe(&rec_io, &kio), 0);
+	ck_assert_int_eq(rvic_kernel_create(&rec_io, &kio, &fd), 0);
+	ck_assert_int_eq(fd, 42);
+	ck_assert_int_eq(rvic_kernel_finalize(&rec_io, &kio, fd, 32, 128), 0);
+	ck_assert_int_eq(rvic_kernel_input(&rec_io, &kio, 7, true), 0);
+	ck_assert_int_eq(rvic_kernel_input(&rec_io, &kio, 7, false), 0);
+	ck_assert_int_eq(rvic_kernel_input(&rec_io, &kio, rvic_nr_inputs(), true), -EINVAL);
+	ck_assert_uint_eq(kio.n, 6);
+	/* Type 11 with KVM_CREATE_DEVICE_TEST, then for real. */
+	expect_rec(0, "test", 11, 0, 0);
+	expect_rec(1, "create", 11, 0, 0);
+	/* NR_IRQS (group 0): trusted in [15:0], total in [31:16]; then INIT (group 1), no value. */
+	expect_rec(2, "attr", 0, 128u << 16 | 32, 1);
+	expect_rec(3, "attr", 1, 0, 0);
+	/* KVM_IRQ_LINE type SPI (1 << 24) with the rVID input. */
+	expect_rec(4, "line", 1u << 24 | 7, 1, 0);
+	expect_rec(5, "line", 1u << 24 | 7, 0, 0);
+}
+END_TEST
+
+/* A stock arm64 kernel: type 11 is another architecture's, refused; nothing follows. */
+START_TEST(test_kernel_probe_refused)
+{
+	memset(&kio, 0, sizeof(kio));
+	kio.create_ret = -ENODEV;
+	ck_assert_int_eq(rvic_kernel_probe(&rec_io, &kio), -ENODEV);
+	ck_assert_uint_eq(kio.n, 1);
+	expect_rec(0, "test", 11, 0, 0);
+}
+END_TEST
+
+START_TEST(test_msi_doorbell)
+{
+	ck_assert_int_eq(rvic_msi_input(RVIC_DOORBELL, 5), 5);
+	ck_assert_int_eq(rvic_msi_input(RVIC_DOORBELL, rvic_nr_inputs() - 1),
+			 (int)rvic_nr_inputs() - 1);
+	ck_assert_int_eq(rvic_msi_input(RVIC_DOORBELL, rvic_nr_inputs()), -EINVAL);
+	ck_assert_int_eq(rvic_msi_input(RVIC_DOORBELL + 4, 5), -EINVAL);
+	ck_assert_int_eq(rvic_msi_input(0x08020040, 5), -EINVAL);
+}
+END_TEST
+
 Suite *rvic_suite(void)
 {
 	Suite *s = suite_create("rvic");
@@ -366,6 +477,11 @@ Suite *rvic_suite(void)
 	tcase_add_test(tc, test_rvid_map_bounds);
 	tcase_add_test(tc, test_rvid_input);
 	tcase_add_test(tc, test_reset);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("kernel");
+	tcase_add_test(tc, test_kernel_sequence);
+	tcase_add_test(tc, test_kernel_probe_refused);
+	tcase_add_test(tc, test_msi_doorbell);
 	suite_add_tcase(s, tc);
 	return s;
 }
