@@ -41,9 +41,15 @@ static void secondary(unsigned cpu)
 	smp_serve(cpu);
 }
 
-static void msi(void)
+/* The MSI, then up to WAIT_MS for *seen to move (it may not: unmapped), then SETTLE_MS. */
+static void msi(volatile uint32_t *seen)
 {
+	uint32_t before = seen ? *seen : 0;
+	uint64_t deadline = deadline_ms(WAIT_MS);
+
 	mmio_write32(RVID_DOORBELL, IN);
+	while (seen && *seen == before && !deadline_passed(deadline))
+		cpu_relax();
 	delay_us(SETTLE_MS * 1000);
 }
 
@@ -54,7 +60,7 @@ static void check(unsigned cpu, unsigned intid)
 
 	TEST_ASSERT(s == 0, ERR_MAP, "MAP(%d, cpu %u, %u): %s", IN, cpu, intid,
 		    rvic_status_name(s));
-	msi();
+	msi(&got[cpu][intid]);
 	TEST_ASSERT(got[cpu][intid] == 1, ERR_COUNT, "cpu %u took INTID %u %u times (want 1)", cpu,
 		    intid, got[cpu][intid]);
 	TEST_ASSERT(got[!cpu][intid] == 0, ERR_COUNT, "the other CPU took it");
@@ -71,7 +77,7 @@ int test_main(void)
 	check(1, 40);
 	check(0, 41);
 	TEST_ASSERT(rvic_call(RVID_FN(RVID_UNMAP), IN, 0, 0, NULL) == 0, ERR_MAP, "UNMAP");
-	msi();
+	msi(NULL);
 	TEST_ASSERT(got[0][41] == 1 && got[1][40] == 1, ERR_UNMAPPED,
 		    "an unmapped input raised an interrupt");
 	printf("rvic_rvid: unmapped input dropped\n");
