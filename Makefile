@@ -39,13 +39,14 @@ PORTABLE_SRCS := \
 	virtio/virtio.c virtio/pci.c virtio/pci_common.c virtio/pci_irq.c virtio/blk.c \
 	virtio/blk_req.c virtio/blk_uring.c virtio/blk_aio.c virtio/blk_sync.c virtio/console.c \
 	virtio/rng.c vmm/hostcheck_report.c irqchip/gicv2m.c irqchip/gicv2_user_core.c \
-	vmm/summary_json.c
+	vmm/summary_json.c irqchip/user_pins.c irqchip/rvic_model.c irqchip/rvic_call.c \
+	irqchip/rvic_common.c
 # arm64 programs and libraries scripts/setup unpacks (busybox, e2fsprogs, libfdt).
 ARM64_ROOT := .cache/arm64-root
 # KVM sources: arm64 only.
 KVM_SRCS := main.c vmm/kvm.c vmm/vcpu.c vmm/loop.c vmm/fastpath_kvm.c vmm/board.c \
 	vmm/summary.c irqchip/select.c irqchip/vgic_v3.c irqchip/vgic_its.c irqchip/vgic_v2.c \
-	irqchip/gicv2_user.c vmm/hostcheck.c
+	irqchip/gicv2_user.c vmm/hostcheck.c irqchip/rvic_kvm.c
 
 ARM64_OBJS := $(patsubst %.c,$(BUILD)/arm64/%.o,$(PORTABLE_SRCS) $(KVM_SRCS))
 
