@@ -71,6 +71,13 @@ struct irqchip_ops {
 	 */
 	uint32_t msi_phandle;
 	/*
+	 * Where wired lines (SPIs) are described: 0 when fdt_spi_cells()
+	 * specifiers are the root interrupt controller's (the GICs), else the
+	 * phandle of the node they belong to (the rVIC's wired lines are rVID
+	 * inputs), which device nodes and the PCI interrupt-map then name.
+	 */
+	uint32_t spi_phandle;
+	/*
 	 * Each MSI must carry its writer's device ID (struct msi_msg.devid,
 	 * the PCI requester ID): the GICv3 ITS maps (device ID, data) to an LPI.
 	 */

@@ -30,18 +30,16 @@ int rvic_msi_input(uint64_t addr, uint32_t data)
 }
 
 /*
- * The rVIC's specifier is <intid flags>. A wired device's line is an rVID
- * input (rvid_input()), but the nodes of wired devices name the root's
- * interrupt-parent, the rVIC: their specifier is the untrusted INTID the
- * 2020 driver's identity MAP would give input spi. No Linux guest has an
- * rVIC driver, so nothing reads it yet; the MSI path (msi-parent, the
- * rVID) is the one the guests use.
+ * A wired device's line is an rVID input (irqchip_ops.spi_phandle makes
+ * its node and the PCI interrupt-map name the rVID), and the rVID's
+ * specifier is just the input: the guest MAPs it to the (CPU, INTID) it
+ * wants. Inputs are edges; a level line signals on its rising edge.
  */
 unsigned rvic_fdt_spi_cells(unsigned spi, bool level, uint32_t *cells)
 {
-	cells[0] = RVIC_NR_TRUSTED + spi;
-	cells[1] = level ? IRQ_TYPE_LEVEL_HIGH : IRQ_TYPE_EDGE_RISING;
-	return 2;
+	(void)level;
+	cells[0] = spi;
+	return 1;
 }
 
 /* The timers and the PMU are trusted level interrupts with the GIC's INTIDs. */

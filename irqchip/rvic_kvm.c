@@ -233,6 +233,7 @@ static void rvic_user_destroy(struct vm *vm)
 const struct irqchip_ops rvic_user_ops = {
 	.name = "rvic",
 	.msi_phandle = FDT_PHANDLE_RVID,
+	.spi_phandle = FDT_PHANDLE_RVID,
 	.msi_devid = false, /* the doorbell decodes only the data */
 	.probe = rvic_user_probe,
 	.create = rvic_user_create,
@@ -318,6 +319,7 @@ static int rvic_kernel_set_line(struct vm *vm, unsigned spi, bool level)
 const struct irqchip_ops rvic_kernel_ops = {
 	.name = "rvic-kvm",
 	.msi_phandle = FDT_PHANDLE_RVID,
+	.spi_phandle = FDT_PHANDLE_RVID,
 	.msi_devid = false,
 	.probe = rvic_kernel_ops_probe,
 	.create = rvic_kernel_ops_create,
