@@ -8,15 +8,17 @@
 #include "../virtio/console.h"
 #include "../virtio/pci.h"
 #include "../virtio/rng.h"
+#include "../virtio/vsock.h"
 #include "board.h"
 #include "log.h"
 
-enum board_virtio_kind { BOARD_BLK, BOARD_CONSOLE, BOARD_RNG };
+enum board_virtio_kind { BOARD_BLK, BOARD_CONSOLE, BOARD_RNG, BOARD_VSOCK };
 
 static const char *const board_virtio_kind_names[] = {
 	[BOARD_BLK] = "blk",
 	[BOARD_CONSOLE] = "console",
 	[BOARD_RNG] = "rng",
+	[BOARD_VSOCK] = "vsock",
 };
 
 /* One virtio device and its transport; allocated whole, never moved. */
@@ -30,6 +32,7 @@ struct board_virtio {
 		struct blk blk;
 		struct virtio_console console;
 		struct virtio_rng rng;
+		struct virtio_vsock vsock;
 	} u;
 };
 
@@ -148,6 +151,17 @@ static int board_add_rng(struct board *b, char *err, size_t len)
 	return ret ?: board_attach(b, bv, &bv->u.rng.vdev, err, len);
 }
 
+static int board_add_vsock(struct board *b, uint32_t cid, char *err, size_t len)
+{
+	struct board_virtio *bv = board_new_virtio(b, BOARD_VSOCK);
+	int ret;
+
+	if (!bv)
+		return -ENOMEM;
+	ret = virtio_vsock_init(&bv->u.vsock, cid, &b->vm->mem, VSOCK_DEFAULT_DEV, NULL, err, len);
+	return ret ?: board_attach(b, bv, &bv->u.vsock.vdev, err, len);
+}
+
 int board_init(struct board *b, struct vm *vm, char *err, size_t len)
 {
 	const struct vm_config *cfg = vm->cfg;
@@ -166,6 +180,8 @@ int board_init(struct board *b, struct vm *vm, char *err, size_t len)
 		ret = board_add_console(b, err, len);
 	if (!ret && cfg->rng)
 		ret = board_add_rng(b, err, len);
+	if (!ret && cfg->vsock_cid)
+		ret = board_add_vsock(b, cfg->vsock_cid, err, len);
 	if (ret == -ENOMEM && !err[0])
 		err_set(err, len, ret, "out of memory for the virtio devices");
 	return ret;

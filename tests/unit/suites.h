@@ -29,5 +29,6 @@ Suite *virtio_rng_suite(void);
 Suite *control_suite(void);
 Suite *hostcheck_suite(void);
 Suite *vhost_suite(void);
+Suite *vsock_suite(void);
 
 #endif
