@@ -113,13 +113,16 @@ L2_INITRAMFS := $(BUILD)/l2/initramfs.cpio.gz
 # Modules built into some kernels are skipped with a note. ext4 finds its
 # checksum through the crypto API, which modules.dep cannot know: crc32c_generic.
 L2_MODULES := virtio_pci virtio_blk virtio_console virtio_rng crc32c_generic ext4
+L2_MODULES += 9p 9pnet_virtio vmw_vsock_virtio_transport
 L2_PROGRAMS := /sbin/mke2fs /sbin/e2fsck
+VSOCK_TOOL := $(BUILD)/tools/vsock-tool
 
 $(L2_INITRAMFS): scripts/mk-l2-initramfs scripts/lib/initramfs.sh tests/integration/l2-body.sh Makefile \
-		| $(SETUP_STAMP)
+		$(VSOCK_TOOL) | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
 	scripts/mk-l2-initramfs $(addprefix --module ,$(L2_MODULES)) \
-		$(addprefix --bin $(ARM64_ROOT):,$(L2_PROGRAMS)) $@ tests/integration/l2-body.sh
+		$(addprefix --bin $(ARM64_ROOT):,$(L2_PROGRAMS)) --file $(VSOCK_TOOL):/bin/vsock-tool \
+		$@ tests/integration/l2-body.sh
 
 # The same kernel gzip-compressed, as several distributions ship it.
 L2_KERNEL_GZ := $(BUILD)/l2/Image.gz
@@ -131,6 +134,11 @@ $(L2_KERNEL_GZ): | $(SETUP_STAMP)
 $(BUILD)/tools/dtbcheck: tests/integration/dtbcheck.c | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ARM64_CFLAGS) $(ARM64_LDFLAGS) -o $@ $< -lfdt
+
+# Both ends of the vsock test: in L1 and in the L2 initramfs.
+$(VSOCK_TOOL): tests/integration/vsock-tool.c | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ARM64_CFLAGS) $(ARM64_LDFLAGS) -o $@ $<
 
 check-integration: $(BUILD)/armlet guests $(L2_INITRAMFS) $(L2_KERNEL_GZ) $(BUILD)/tools/dtbcheck
 	scripts/nested $(NESTED_ARGS) tests/integration/run-all.sh
@@ -149,7 +157,7 @@ bench: $(BUILD)/armlet
 	scripts/bench $(BENCH_ARGS) $(NESTED_ARGS)
 
 FORMAT_SRCS = $(PORTABLE_SRCS) $(KVM_SRCS) $(UNIT_SRCS) $(wildcard */*.h */*/*.h) \
-	tests/integration/dtbcheck.c $(wildcard tests/guests/*.c tests/guests/lib/*.[ch])
+	tests/integration/dtbcheck.c tests/integration/vsock-tool.c $(wildcard tests/guests/*.c tests/guests/lib/*.[ch])
 
 format:
 	clang-format -i $(FORMAT_SRCS)
