@@ -30,5 +30,6 @@ Suite *control_suite(void);
 Suite *hostcheck_suite(void);
 Suite *vhost_suite(void);
 Suite *vsock_suite(void);
+Suite *p9_suite(void);
 
 #endif
