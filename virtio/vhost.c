@@ -101,18 +101,19 @@ int vhost_open(struct vhost *v, const char *path, const char *name, vhost_ioctl_
 /* One region: guest RAM (VHOST_PAGE_SIZE-aligned, as guest_mem_map() maps it). */
 static int vhost_set_mem(struct vhost *v, const struct guest_mem *mem)
 {
-	struct {
+	/* struct vhost_memory ends in a flexible array: room for one region behind it. */
+	union {
 		struct vhost_memory hdr;
-		struct vhost_memory_region region;
-	} table = {
-		.hdr.nregions = 1,
-		.region = {
-			.guest_phys_addr = mem->gpa,
-			.memory_size = mem->size,
-			.userspace_addr = (uintptr_t)mem->hva,
-		},
-	};
+		uint8_t raw[sizeof(struct vhost_memory) + sizeof(struct vhost_memory_region)];
+	} table;
 
+	memset(&table, 0, sizeof(table));
+	table.hdr.nregions = 1;
+	table.hdr.regions[0] = (struct vhost_memory_region){
+		.guest_phys_addr = mem->gpa,
+		.memory_size = mem->size,
+		.userspace_addr = (uintptr_t)mem->hva,
+	};
 	return vhost_call(v, VHOST_SET_MEM_TABLE, &table);
 }
 
