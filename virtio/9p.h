@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * virtio-9p (the "9P transport", virtio 1.2 §5.? device ID 9): one request
- * queue whose chains carry a 9P2000.L request (readable part) and room for
- * its reply (writable part). A device thread serves them in order through
- * virtio/9p_server.h; the mount tag is in device config.
+ * virtio-9p, device ID 9 (virtio 1.2 §5 lists it; the layout is Linux's
+ * net/9p/trans_virtio.c): one request queue whose chains carry a 9P2000.L
+ * request (readable part) and room for its reply (writable part). A device
+ * thread serves them in order through virtio/9p_server.h; the mount tag is
+ * in device config.
  *
  * In the guest: mount -t 9p -o trans=virtio,version=9p2000.L TAG /mnt
  */
