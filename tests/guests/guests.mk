@@ -25,7 +25,10 @@ GUEST_TESTS := \
 	gic_active \
 	gic_timer \
 	gic_spi \
-	bench_gic
+	bench_gic \
+	hostile_virtq \
+	hostile_mmio \
+	hostile_pci
 
 BUILD ?= build
 GUEST_OUT := $(BUILD)/guests
@@ -61,7 +64,7 @@ GUEST_LDFLAGS := -nostdlib -nostartfiles -static -no-pie \
 GUEST_FORBIDDEN := \
 	'[[:space:]](ld|st)a?[lx]?x[rp][bh]?[[:space:]]|[[:space:]](cas|swp|ld(add|clr|eor|set|smax|smin|umax|umin)|st(add|clr|eor|set|smax|smin|umax|umin))[a-z]*[[:space:]]'
 
-GUEST_LIB_C := counter exception gicv2 gicv3 printf psci smp string testdev timer uart
+GUEST_LIB_C := counter exception gicv2 gicv3 pci printf psci smp string testdev timer uart virtio
 GUEST_LIB_S := start vectors
 GUEST_LIB_OBJS := $(GUEST_LIB_S:%=$(GUEST_OUT)/lib/%.o) \
 	$(GUEST_LIB_C:%=$(GUEST_OUT)/lib/%.o)
