@@ -28,7 +28,9 @@ GUEST_TESTS := \
 	bench_gic \
 	hostile_virtq \
 	hostile_mmio \
-	hostile_pci
+	hostile_pci \
+	hostile_smp \
+	hostile_flood
 
 BUILD ?= build
 GUEST_OUT := $(BUILD)/guests

@@ -41,3 +41,16 @@ bounded_memory() {
 		fail "$1: VmHWM $hwm_kb kB over $2 MiB of RAM + 96 MiB"
 	[ "$threads" -le "$3" ] || fail "$1: $threads threads, more than $3"
 }
+
+# hostile_chips: sets chips to the interrupt controllers a hostile guest
+# runs under: this host's in-kernel model with MSIs (gicv3-its on a GICv3,
+# gicv2m on a GICv2), and gicv2-user, where every GIC access and MSI
+# reaches armlet itself.
+hostile_chips() {
+	detect_host_gic
+	if [ "$host_gic" = 3 ]; then
+		chips="gicv3-its gicv2-user"
+	else
+		chips="gicv2m gicv2-user"
+	fi
+}

@@ -101,11 +101,17 @@ int vio_negotiate(const struct vio_dev *d, uint64_t want)
 	return vio_status(d) & VIRTIO_S_FEATURES_OK ? 0 : -1;
 }
 
-uintptr_t vq_bytes(unsigned num)
+/* The rings' bytes; vblk_rw()'s slots follow, 16-aligned. */
+static uintptr_t vq_ring_bytes(unsigned num)
 {
 	uintptr_t avail = 16 * (uintptr_t)num, used = (avail + 6 + 2 * num + 3) & ~3ul;
 
-	return used + 6 + 8 * (uintptr_t)num;
+	return (used + 6 + 8 * (uintptr_t)num + 15) & ~15ul;
+}
+
+uintptr_t vq_bytes(unsigned num)
+{
+	return vq_ring_bytes(num) + 17 * (uintptr_t)num;
 }
 
 void vq_layout(struct vq *vq, unsigned num, uintptr_t base)
@@ -117,7 +123,8 @@ void vq_layout(struct vq *vq, unsigned num, uintptr_t base)
 	*vq = (struct vq){ .num = num,
 			   .desc = (volatile struct vdesc *)base,
 			   .avail = (volatile uint16_t *)avail,
-			   .used = (volatile uint32_t *)used };
+			   .used = (volatile uint32_t *)used,
+			   .reqs = (uint8_t *)(base + vq_ring_bytes(num)) };
 }
 
 static void common_write64(const struct vio_dev *d, unsigned off, uint64_t v)
@@ -216,34 +223,30 @@ int vq_wait(const struct vio_dev *d, const struct vq *vq, uint16_t idx, uint64_t
 	}
 }
 
-/* Request headers and status bytes: one slot per descriptor head. */
-static struct {
-	uint32_t type, reserved;
-	uint64_t sector;
-} vblk_hdr[256] __attribute__((aligned(16)));
-static volatile uint8_t vblk_status[256];
-
 int vblk_rw(const struct vio_dev *d, struct vq *vq, uint32_t type, uint64_t sector, void *buf,
 	    uint32_t len, uint64_t ms)
 {
-	unsigned slot = vq->next_desc % 256;
+	unsigned slot = vq->next_desc % vq->num;
+	volatile uint32_t *hdr = (volatile uint32_t *)(vq->reqs + 16 * slot);
+	volatile uint8_t *status = vq->reqs + 16 * vq->num + slot;
 	struct vbuf b[3];
 	unsigned n = 0;
 	int ret;
 
-	vblk_hdr[slot].type = type;
-	vblk_hdr[slot].reserved = 0;
-	vblk_hdr[slot].sector = sector;
-	vblk_status[slot] = 0xee;
-	b[n++] = (struct vbuf){ (uintptr_t)&vblk_hdr[slot], 16, 0 };
+	hdr[0] = type;
+	hdr[1] = 0;
+	hdr[2] = (uint32_t)sector;
+	hdr[3] = (uint32_t)(sector >> 32);
+	*status = 0xee;
+	b[n++] = (struct vbuf){ (uintptr_t)hdr, 16, 0 };
 	if (len)
 		b[n++] = (struct vbuf){ (uintptr_t)buf, len, type == VBLK_T_IN ? VQ_F_WRITE : 0 };
-	b[n++] = (struct vbuf){ (uintptr_t)&vblk_status[slot], 1, VQ_F_WRITE };
+	b[n++] = (struct vbuf){ (uintptr_t)status, 1, VQ_F_WRITE };
 	vq_offer(vq, vq_chain(vq, b, n));
 	vq_kick(d, vq);
 	ret = vq_wait(d, vq, vq->avail_idx, ms);
 	if (ret == 1)
-		return vblk_status[slot];
+		return *status;
 	return ret < 0 ? -1 : -2;
 }
 

@@ -88,6 +88,7 @@ struct vq {
 	volatile uint32_t *used;  /* flags | idx << 16, then { id, len } pairs */
 	uint16_t avail_idx;	  /* the driver's copy of avail->idx */
 	uint16_t next_desc;	  /* the next descriptor vq_chain() uses */
+	uint8_t *reqs; /* vblk_rw()'s headers (16 bytes) and status bytes, per descriptor */
 };
 
 /*
@@ -107,7 +108,11 @@ bool vio_reset(const struct vio_dev *d);
 int vio_negotiate(const struct vio_dev *d, uint64_t want);
 uint16_t vio_num_queues(const struct vio_dev *d);
 
-/* Sets the pointers of vq for num entries in memory at base (zeroed here). */
+/*
+ * Sets the pointers of vq for num entries in memory at base (zeroed here),
+ * with room after the rings for vblk_rw()'s headers and status bytes, so
+ * CPUs that each own a queue never share them.
+ */
 void vq_layout(struct vq *vq, unsigned num, uintptr_t base);
 /* Bytes vq_layout() uses for num entries. */
 uintptr_t vq_bytes(unsigned num);
