@@ -1020,6 +1020,44 @@ START_TEST(test_too_many_segments)
 }
 END_TEST
 
+/*
+ * The same head offered twice while the first request is still the
+ * device's: its state (reqs[head], iov[head]) must not be overwritten. The
+ * ring breaks (-EBUSY); at most the first request is answered, once.
+ */
+START_TEST(test_head_twice)
+{
+	enum log_level level = log_get_level();
+	uint16_t head;
+	uint64_t st;
+
+	BACKEND_OR_SKIP();
+	make_image(IMG_SIZE);
+	dev_up(backend_opt[_i], 1);
+	fill(DATA_GPA, 4096, 0x42);
+	st = status_slot();
+	head =
+	    chain(0,
+		  (struct guest_buf[]){
+		      { header(VIRTIO_BLK_T_OUT, 8), 16, R }, { DATA_GPA, 4096, R }, { st, 1, W } },
+		  3);
+	log_set_level(LOG_ERROR); /* the warning is expected */
+	offer(0, head);
+	offer(0, head);
+	kick_queue(0);
+	test_wait_counter(&ft.needs_reset, 1, 10000);
+	test_sleep_ms(50);
+	log_set_level(level);
+	ck_assert(blk.vdev.queues[0].vq.broken);
+	ck_assert_uint_le(used_idx(0), 1);
+	ck_assert_uint_le(stat_of(&blk.vdev.stats.requests), 1);
+	/* The driver resets; the queue serves again. */
+	blk.vdev.ops->reset(&blk.vdev);
+	dev_activate();
+	ck_assert_int_eq(req(VIRTIO_BLK_T_IN, 8, DATA2_GPA, 4096, true, NULL), VIRTIO_BLK_S_OK);
+}
+END_TEST
+
 START_TEST(test_descriptor_loop)
 {
 	uint64_t h = header(VIRTIO_BLK_T_IN, 0), st = status_slot();
@@ -1421,7 +1459,7 @@ Suite *virtio_blk_suite(void)
 	const TTest *const hostile_tests[] = {
 		test_out_of_range, test_discard_refused,   test_unsupported_type,
 		test_malformed,	   test_too_many_segments, test_descriptor_loop,
-		test_image_shrank, test_inflight_limit,
+		test_image_shrank, test_inflight_limit,	   test_head_twice,
 	};
 	const TTest *const backend_tests[] = { test_backend_ops, test_backend_errors };
 
