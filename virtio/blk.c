@@ -177,16 +177,19 @@ static int blk_backend_pick(struct blk *blk, enum blk_io io, unsigned nr, char *
 static bool blk_queue_pop_all(struct blk_queue *q)
 {
 	bool popped = false;
-	int ret;
+	int ret = 0;
 
 	do {
 		virtq_notify_disable(q->vq);
-		while ((ret = virtq_pop(q->vq, &q->chain)) > 0) {
+		while (blk_req_admit(q) && (ret = virtq_pop(q->vq, &q->chain)) > 0) {
 			blk_req_start(q, &q->chain);
 			popped = true;
 			if (q->flush)
 				return true; /* kicks stay off: we come back without one */
 		}
+		/* At the in-flight limit: a completion brings us back, kicks stay off. */
+		if (!blk_req_admit(q))
+			return popped;
 		if (ret < 0) {
 			log_warn("%s: queue %u: malformed ring (%s); the device needs a reset",
 				 q->blk->name, q->index, strerror(-ret));
@@ -261,7 +264,8 @@ static int blk_queue_start(struct blk_queue *q)
 		return -EINVAL; /* the transport checks size_max too; q->reqs needs this */
 	q->vq = &vq->vq;
 	q->stopping = q->broken = false;
-	q->inflight = 0;
+	q->inflight = q->inflight_peak = 0;
+	q->inflight_bytes = 0;
 	q->flush = NULL;
 	ret = pthread_create(&q->thread, NULL, blk_queue_thread, q);
 	if (ret)

@@ -100,14 +100,26 @@ static int blk_req_bounce(struct blk_queue *q, struct blk_req *req, bool write)
 	return res == req->left ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
 }
 
+static void blk_inflight_add(struct blk_queue *q)
+{
+	q->inflight++;
+	if (q->inflight > q->inflight_peak)
+		q->inflight_peak = q->inflight;
+}
+
 static int blk_req_submit(struct blk_queue *q, struct blk_req *req)
 {
 	bool write = req->type == VIRTIO_BLK_T_OUT;
 
 	if (q->blk->backend->submit_rw(q->bq, write, req->iov, req->iovcnt, req->off, req))
 		return VIRTIO_BLK_S_IOERR;
-	q->inflight++;
+	blk_inflight_add(q);
 	return BLK_PENDING;
+}
+
+bool blk_req_admit(const struct blk_queue *q)
+{
+	return q->inflight < BLK_INFLIGHT_MAX && q->inflight_bytes < BLK_INFLIGHT_BYTES_MAX;
 }
 
 static int blk_req_rw(struct blk_queue *q, struct blk_req *req, const struct virtq_chain *c,
@@ -143,6 +155,8 @@ static int blk_req_rw(struct blk_queue *q, struct blk_req *req, const struct vir
 		if (!blk_iov_aligned(req->iov, req->iovcnt, blk->blk_size))
 			return blk_req_bounce(q, req, write);
 	}
+	req->charged = len;
+	q->inflight_bytes += len;
 	return blk_req_submit(q, req);
 }
 
@@ -150,7 +164,7 @@ static int blk_flush_submit(struct blk_queue *q, struct blk_req *req)
 {
 	if (q->blk->backend->submit_flush(q->bq, req))
 		return VIRTIO_BLK_S_IOERR;
-	q->inflight++;
+	blk_inflight_add(q);
 	return BLK_PENDING;
 }
 
@@ -227,6 +241,8 @@ static void blk_req_complete(struct blk_queue *q, struct blk_req *req, int statu
 	struct virtio_dev *dev = &q->blk->vdev;
 	bool to_guest = req->type == VIRTIO_BLK_T_IN || req->type == VIRTIO_BLK_T_GET_ID;
 
+	q->inflight_bytes -= req->charged;
+	req->charged = 0;
 	*req->status = (uint8_t)status;
 	/* used.len: the data the device wrote, then the status byte. */
 	virtq_push(q->vq, req->head, to_guest ? req->done + 1 : 1);

@@ -23,6 +23,24 @@ struct blk_bq {
 	unsigned inflight; /* SQEs prepared and not reaped */
 };
 
+/*
+ * io_uring hands buffered writes (and reads that would block) to kernel
+ * worker threads of this process, by default up to 4 per CPU per queue
+ * thread for file I/O and up to RLIMIT_NPROC for the rest: a guest that
+ * keeps every queue full would make hundreds. Cap them (Linux 5.15+; older
+ * kernels keep their defaults, the in-flight limit still bounds the work).
+ */
+#define BLK_URING_WORKERS 4 /* per queue thread, of each kind */
+
+static void uring_workers_limit(struct blk_bq *bq)
+{
+	unsigned max[2] = { BLK_URING_WORKERS, BLK_URING_WORKERS }; /* bounded, unbounded */
+	int ret = io_uring_register_iowq_max_workers(&bq->ring, max);
+
+	if (ret < 0)
+		log_debug("io_uring: cannot limit worker threads: %s", strerror(-ret));
+}
+
 static int uring_queue_create(int fd, unsigned depth, struct blk_bq **out, char *err, size_t len)
 {
 	struct blk_bq *bq = calloc(1, sizeof(*bq));
@@ -47,6 +65,7 @@ static int uring_queue_create(int fd, unsigned depth, struct blk_bq **out, char 
 		close(bq->efd);
 		goto fail;
 	}
+	uring_workers_limit(bq);
 	bq->fd = fd;
 	bq->depth = depth;
 	*out = bq;

@@ -212,6 +212,11 @@ static int walk_chain(const struct virtq *vq, uint16_t head, struct virtq_chain 
 	}
 }
 
+static bool head_in_flight(const struct virtq *vq, uint16_t head)
+{
+	return vq->in_flight[head / 64] & (1ULL << (head % 64));
+}
+
 int virtq_pop(struct virtq *vq, struct virtq_chain *chain)
 {
 	uint16_t avail_idx, head;
@@ -235,6 +240,9 @@ int virtq_pop(struct virtq *vq, struct virtq_chain *chain)
 	ret = walk_chain(vq, head, chain);
 	if (ret)
 		return virtq_break(vq, ret);
+	if (head_in_flight(vq, head))
+		return virtq_break(vq, -EBUSY);
+	vq->in_flight[head / 64] |= 1ULL << (head % 64);
 	vq->last_avail_idx++;
 	return 1;
 }
@@ -247,9 +255,10 @@ int virtq_push(struct virtq *vq, uint16_t head, uint32_t written)
 
 	if (vq->broken)
 		return -EIO;
-	/* Every used entry answers one popped chain: the used ring cannot overrun. */
-	if (head >= vq->num || vq->used_idx == vq->last_avail_idx)
+	/* Every used entry answers one chain in flight: the used ring cannot overrun. */
+	if (head >= vq->num || !head_in_flight(vq, head))
 		return -EINVAL;
+	vq->in_flight[head / 64] &= ~(1ULL << (head % 64));
 	e = &vq->used->ring[vq->used_idx & (vq->num - 1)];
 	__atomic_store_n(&e->id, htole32(head), __ATOMIC_RELAXED);
 	__atomic_store_n(&e->len, htole32(written), __ATOMIC_RELAXED);

@@ -110,6 +110,8 @@ struct virtq {
 	bool event_idx;		 /* VIRTIO_F_EVENT_IDX negotiated */
 	bool indirect;		 /* VIRTIO_F_INDIRECT_DESC negotiated */
 	bool broken;		 /* the device must go to DEVICE_NEEDS_RESET */
+	/* Bit h: head h was popped and not pushed yet (devices index their state by head). */
+	uint64_t in_flight[VIRTQ_MAX_SIZE / 64];
 };
 
 /* One guest buffer, already translated: [hva, hva + len) lies in guest RAM. */
@@ -158,7 +160,10 @@ int virtq_init(struct virtq *vq, const struct guest_mem *mem, unsigned num, uint
  * negotiated, with NEXT, nested, or of a bad length), -ELOOP (a chain that
  * revisits a descriptor), -EFAULT (a buffer or indirect table not entirely in
  * RAM), -E2BIG (more than VIRTQ_CHAIN_MAX segments or indirect entries),
- * -EOVERFLOW (more than UINT32_MAX bytes in total). On error *chain is
+ * -EOVERFLOW (more than UINT32_MAX bytes in total), -EBUSY (a head that is
+ * still in flight: popped and not pushed yet; the driver may not make a
+ * buffer available again before it is used, virtio 1.2 §2.7.13, and devices
+ * keep per-request state by head). On error *chain is
  * garbage. Zero-length descriptors are allowed and skipped: they carry no
  * bytes, so neither their address nor their direction is looked at.
  */
@@ -169,7 +174,7 @@ int virtq_pop(struct virtq *vq, struct virtq_chain *chain);
  * wrote written bytes from the start of its writable part (the device must
  * have written at least that much, virtio 1.2 §2.7.8.2), and publishes it to
  * the driver. Does not notify: see virtq_should_notify(). Returns 0, -EINVAL
- * if head >= num or nothing is in flight (a device bug), -EIO when broken.
+ * if head is not in flight (a device bug), -EIO when broken.
  */
 int virtq_push(struct virtq *vq, uint16_t head, uint32_t written);
 

@@ -23,6 +23,7 @@
 
 #include "../../virtio/blk.h"
 #include "../../virtio/blk_backend.h"
+#include "../../virtio/blk_internal.h"
 #include "../../vmm/log.h"
 #include "../../vmm/mem.h"
 #include "guest_ring.h"
@@ -69,6 +70,7 @@ static struct fake_transport ft;
 /* The driver's side of each queue. */
 static struct guest_ring drv[MAX_Q];
 static unsigned drv_slot;
+static unsigned ring_num; /* queue size dev_up() gives every queue: NUM unless a test says */
 
 /* --- fixture and scratch images ---------------------------------------------------- */
 
@@ -114,6 +116,7 @@ static void setup(void)
 	memset(&ft, 0, sizeof(ft));
 	memset(drv, 0, sizeof(drv));
 	drv_slot = 0;
+	ring_num = NUM;
 	for (unsigned i = 0; i < MAX_Q; i++)
 		kick[i] = -1;
 }
@@ -176,10 +179,10 @@ static bool backend_skip(int b, const char *test)
 static void ring_init(unsigned q)
 {
 	memset(hva(RING_GPA(q), 0x4000), 0, 0x4000);
-	guest_ring_init(&drv[q], &mem, NUM, DESC_GPA(q), AVAIL_GPA(q), USED_GPA(q),
+	guest_ring_init(&drv[q], &mem, ring_num, DESC_GPA(q), AVAIL_GPA(q), USED_GPA(q),
 			blk.vdev.features & VIRTIO_BIT(VIRTIO_F_EVENT_IDX));
-	ck_assert_int_eq(virtq_init(&blk.vdev.queues[q].vq, &mem, NUM, DESC_GPA(q), AVAIL_GPA(q),
-				    USED_GPA(q), blk.vdev.features),
+	ck_assert_int_eq(virtq_init(&blk.vdev.queues[q].vq, &mem, ring_num, DESC_GPA(q),
+				    AVAIL_GPA(q), USED_GPA(q), blk.vdev.features),
 			 0);
 }
 
@@ -1017,6 +1020,44 @@ START_TEST(test_too_many_segments)
 }
 END_TEST
 
+/*
+ * The same head offered twice while the first request is still the
+ * device's: its state (reqs[head], iov[head]) must not be overwritten. The
+ * ring breaks (-EBUSY); at most the first request is answered, once.
+ */
+START_TEST(test_head_twice)
+{
+	enum log_level level = log_get_level();
+	uint16_t head;
+	uint64_t st;
+
+	BACKEND_OR_SKIP();
+	make_image(IMG_SIZE);
+	dev_up(backend_opt[_i], 1);
+	fill(DATA_GPA, 4096, 0x42);
+	st = status_slot();
+	head =
+	    chain(0,
+		  (struct guest_buf[]){
+		      { header(VIRTIO_BLK_T_OUT, 8), 16, R }, { DATA_GPA, 4096, R }, { st, 1, W } },
+		  3);
+	log_set_level(LOG_ERROR); /* the warning is expected */
+	offer(0, head);
+	offer(0, head);
+	kick_queue(0);
+	test_wait_counter(&ft.needs_reset, 1, 10000);
+	test_sleep_ms(50);
+	log_set_level(level);
+	ck_assert(blk.vdev.queues[0].vq.broken);
+	ck_assert_uint_le(used_idx(0), 1);
+	ck_assert_uint_le(stat_of(&blk.vdev.stats.requests), 1);
+	/* The driver resets; the queue serves again. */
+	blk.vdev.ops->reset(&blk.vdev);
+	dev_activate();
+	ck_assert_int_eq(req(VIRTIO_BLK_T_IN, 8, DATA2_GPA, 4096, true, NULL), VIRTIO_BLK_S_OK);
+}
+END_TEST
+
 START_TEST(test_descriptor_loop)
 {
 	uint64_t h = header(VIRTIO_BLK_T_IN, 0), st = status_slot();
@@ -1135,6 +1176,50 @@ START_TEST(test_multiqueue)
 		ck_assert(!memcmp(back, hva(DATA_GPA, 1024), 1024));
 		ck_assert(!memcmp(back + 1024, hva(DATA_GPA + 4096, 1024), 1024));
 	}
+}
+END_TEST
+
+/*
+ * A whole ring of requests posted at once: the queue never has more than
+ * BLK_INFLIGHT_MAX in the backend, nor (much) more than
+ * BLK_INFLIGHT_BYTES_MAX of data, and every request still completes.
+ */
+START_TEST(test_inflight_limit)
+{
+	const uint32_t big = 4u << 20; /* 4 MiB reads into the same 1 MiB, four times */
+	struct guest_buf d[4];
+	unsigned n = 0;
+	uint64_t st[80];
+
+	BACKEND_OR_SKIP();
+	ring_num = 256; /* rings at RING_GPA(0) have room for 256 entries */
+	make_image(big);
+	dev_up(backend_opt[_i], 1);
+	for (; n < 80; n++) /* 240 of the 256 descriptors, one kick */
+		st[n] = queue_req(0, VIRTIO_BLK_T_IN, 8ULL * n, DATA_GPA, 4096, true);
+	kick_queue(0);
+	wait_used(0);
+	for (unsigned i = 0; i < n; i++)
+		ck_assert_uint_eq(*(uint8_t *)hva(st[i], 1), VIRTIO_BLK_S_OK);
+	ck_assert_uint_le(blk.queues[0]->inflight_peak, BLK_INFLIGHT_MAX);
+	ck_assert_uint_gt(blk.queues[0]->inflight_peak, 0);
+
+	/* By bytes: 40 reads of 4 MiB, 6 descriptors each; at most 32 MiB / 4 MiB at once. */
+	dev_down();
+	dev_up(backend_opt[_i], 1);
+	for (unsigned i = 0; i < 4; i++)
+		d[i] = (struct guest_buf){ DATA_GPA, 1u << 20, W };
+	for (n = 0; n < 40; n++) {
+		struct req_chain r = req_chain_make(VIRTIO_BLK_T_IN, 0, d, 4);
+
+		offer(0, chain(0, r.b, r.n));
+		st[n] = r.st;
+	}
+	kick_queue(0);
+	wait_used(0);
+	for (unsigned i = 0; i < n; i++)
+		ck_assert_uint_eq(*(uint8_t *)hva(st[i], 1), VIRTIO_BLK_S_OK);
+	ck_assert_uint_le(blk.queues[0]->inflight_peak, BLK_INFLIGHT_BYTES_MAX / big);
 }
 END_TEST
 
@@ -1372,8 +1457,9 @@ Suite *virtio_blk_suite(void)
 		test_direct,	 test_multiqueue,	    test_reset_reactivate,
 	};
 	const TTest *const hostile_tests[] = {
-		test_out_of_range,	test_discard_refused, test_unsupported_type, test_malformed,
-		test_too_many_segments, test_descriptor_loop, test_image_shrank,
+		test_out_of_range, test_discard_refused,   test_unsupported_type,
+		test_malformed,	   test_too_many_segments, test_descriptor_loop,
+		test_image_shrank, test_inflight_limit,	   test_head_twice,
 	};
 	const TTest *const backend_tests[] = { test_backend_ops, test_backend_errors };
 

@@ -602,6 +602,20 @@ static void bad_buf_wraps(void)
 	offer(0);
 }
 
+/*
+ * The same head made available again while the device still holds it
+ * (virtio-blk kept its request state by head: the second pop overwrote the
+ * first's while its I/O was in flight, and both completed).
+ */
+static void bad_head_in_flight(void)
+{
+	std_setup();
+	desc(3, BUF_GPA, 16, R, 0);
+	offer(3);
+	offer(3);
+	ck_assert_int_eq(virtq_pop(&vq, &chain), 1);
+}
+
 static void bad_write_before_read(void)
 {
 	std_setup();
@@ -790,6 +804,7 @@ static const struct {
 	{ "buffer straddling RAM base", bad_buf_straddles_base, -EFAULT },
 	{ "buffer in MMIO", bad_buf_in_mmio, -EFAULT },
 	{ "gpa + len wraps 2^64", bad_buf_wraps, -EFAULT },
+	{ "head offered again while in flight", bad_head_in_flight, -EBUSY },
 	{ "writable before readable", bad_write_before_read, -EINVAL },
 	{ "avail idx jumps by num + 1", bad_idx_jump, -EINVAL },
 	{ "avail idx goes backwards", bad_idx_backwards, -EINVAL },
@@ -917,6 +932,12 @@ START_TEST(test_push)
 	/* Nothing in flight: one push too many would overrun the used ring. */
 	ck_assert_int_eq(virtq_push(&vq, 5, 1), -EINVAL);
 	ck_assert_uint_eq(le16toh(used()->idx), 2);
+	/* A head that was never popped, while another one is in flight. */
+	offer(5);
+	ck_assert_int_eq(virtq_pop(&vq, &chain), 1);
+	ck_assert_int_eq(virtq_push(&vq, 1, 0), -EINVAL);
+	ck_assert_int_eq(virtq_push(&vq, 5, 0), 0);
+	ck_assert_uint_eq(le16toh(used()->idx), 3);
 	ck_assert(!vq.broken);
 	ck_assert_uint_eq(used()->flags, 0);
 }

@@ -36,6 +36,32 @@ static inline uint32_t mmio_read32(uintptr_t addr)
 	return val;
 }
 
+static inline void mmio_write16(uintptr_t addr, uint16_t val)
+{
+	asm volatile("strh %w0, [%x1]" : : "r"(val), "r"(addr) : "memory");
+}
+
+static inline void mmio_write64(uintptr_t addr, uint64_t val)
+{
+	asm volatile("str %x0, [%x1]" : : "r"(val), "r"(addr) : "memory");
+}
+
+static inline uint16_t mmio_read16(uintptr_t addr)
+{
+	uint32_t val;
+
+	asm volatile("ldrh %w0, [%x1]" : "=r"(val) : "r"(addr) : "memory");
+	return (uint16_t)val;
+}
+
+static inline uint64_t mmio_read64(uintptr_t addr)
+{
+	uint64_t val;
+
+	asm volatile("ldr %x0, [%x1]" : "=r"(val) : "r"(addr) : "memory");
+	return val;
+}
+
 static inline void dsb_sy(void)
 {
 	asm volatile("dsb sy" : : : "memory");
