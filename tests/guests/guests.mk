@@ -25,7 +25,8 @@ GUEST_TESTS := \
 	gic_active \
 	gic_timer \
 	gic_spi \
-	bench_gic
+	bench_gic \
+	bench_exits
 
 BUILD ?= build
 GUEST_OUT := $(BUILD)/guests
