@@ -33,34 +33,20 @@ else
 gicv2-user gic-version=2,kernel_irqchip=off"
 fi
 
-# record WHO OUT: the guest's figures as samples (its per-run medians).
-record() {
-	if ! grep -q "^bench: done" "$2"; then
-		echo "bench: exits under $1 failed; its last lines:"
-		tail -n 15 "$2" | sed 's/^/    | /'
-		status=1
-		return
-	fi
-	tr -d '\r' <"$2" | sed -n 's/^bench: \(.*\) = median \([0-9]*\) ns .*/\1|\2/p' |
-		while IFS='|' read -r name ns; do
-			sample exits "$name" "$1" ns "$ns"
-		done
-}
-
 status=0
 for i in $(seq "$runs"); do
 	while read -r chip qemu_opts; do
 		echo "bench: exits: run $i/$runs, armlet $chip"
 		"$ARMLET" run -k "$GUEST.bin" -m 64 -c 2 --testdev --irqchip="$chip" --timeout 300 \
 			>"$T/out" 2>&1 </dev/null
-		record "armlet $chip" "$T/out"
+		guest_figures exits "armlet $chip" "$T/out" || status=1
 		[ "$qemu_opts" = - ] && continue
 		echo "bench: exits: run $i/$runs, qemu $chip"
 		# QEMU loads the ELF at its link address (0x80080000): RAM must reach it.
 		# shellcheck disable=SC2086 # QEMU's options are words
 		timeout 300 "$QEMU_LOADER" --library-path "$QEMU_LIBS" "$QEMU_BIN" -M "virt,$qemu_opts" \
 			$QEMU_KVM -m 1280 -smp 2 -kernel "$GUEST.elf" >"$T/out" 2>&1 </dev/null
-		record "qemu $chip" "$T/out"
+		guest_figures exits "qemu $chip" "$T/out" || status=1
 	done <<EOF
 $models
 EOF

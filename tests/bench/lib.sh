@@ -56,6 +56,21 @@ sample() {
 	echo "$1|$2|$3|$4|$5" >>"$BENCH_SAMPLES"
 }
 
+# guest_figures SECTION WHO OUT [SUFFIX]: a bench guest's figures in OUT
+# ("bench: NAME = median M ns ...") as samples, NAME followed by SUFFIX;
+# fails, showing OUT's end, when the guest did not get to "bench: done".
+guest_figures() {
+	if ! grep -q "^bench: done" "$3"; then
+		echo "bench: $1: the guest under $2 failed; its last lines:"
+		tail -n 15 "$3" | sed 's/^/    | /'
+		return 1
+	fi
+	tr -d '\r' <"$3" | sed -n 's/^bench: \(.*\) = median \([0-9]*\) ns .*/\1|\2/p' |
+		while IFS='|' read -r _name _ns; do
+			sample "$1" "$_name${4:-}" "$2" ns "$_ns"
+		done
+}
+
 # field KEY FILE: KEY's value from a "vmmstat:" line of FILE.
 field() {
 	sed -n "s/^vmmstat: .*[ ]$1=\\([-0-9.]*\\).*/\\1/p; s/^vmmstat: $1=\\([-0-9.]*\\).*/\\1/p" "$2" | tail -n 1

@@ -50,6 +50,7 @@ ratios() {
 			if (!sub(/^armlet/, "qemu", ref)) ref = ""
 			sub(/-its$/, "", ref)
 			if (f[1] == "block") ref = (f[3] == "L1") ? "" : "L1"
+			if (f[1] == "a/b") ref = (f[3] == "after") ? "before" : ""
 			if (ref != "") ref = f[1] FS f[2] FS ref
 			q = (ref in med && med[ref] + 0 != 0) ? sprintf("%.2f", f[6] / med[ref]) : "-"
 			print row[r] FS q
@@ -104,7 +105,8 @@ echo "$rows" | table
 pending
 echo
 echo "ratio: armlet / QEMU (boot, exits, footprint: lower is better for armlet);"
-echo "       L2 / L1 native on the same file (block). Timings come from a nested"
+echo "       L2 / L1 native on the same file (block); after / before (a/b)."
+echo "       Timings come from a nested"
 echo "       TCG host unless noted: absolute values mean something only as ratios."
 mkdir -p "${json%/*}"
 echo "$rows" | to_json "$@" >"$json.tmp" && mv "$json.tmp" "$json"

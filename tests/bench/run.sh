@@ -3,7 +3,9 @@
 #
 #   sh tests/bench/run.sh SECTIONS RUNS RUNTIME SIZE_MIB BACKENDS CPUS
 #
-# Runs each section of SECTIONS ("boot exits block"), each collecting samples
+# Runs each section of SECTIONS ("boot exits block", and "a/b": the armlet
+# build saved as build/bench/armlet-before against build/armlet, under
+# gicv2-user, for a change's before and after), each collecting samples
 # into one file, then prints the table and writes build/bench/bench.json
 # (tests/bench/report.sh). Exit status 0 when every run worked.
 set -u
@@ -22,6 +24,7 @@ for s in $sections; do
 	boot) sh tests/bench/boot.sh "$runs" || status=1 ;;
 	exits) sh tests/bench/exits.sh "$runs" || status=1 ;;
 	block) sh tests/bench/blk.sh "$3" "$4" "$5" "$6" "$runs" || status=1 ;;
+	a/b) sh tests/bench/ab.sh "$runs" "$BENCH_OUT/armlet-before" "$ARMLET" || status=1 ;;
 	esac
 done
 sh tests/bench/report.sh "$BENCH_SAMPLES" "$BENCH_OUT/bench.json" \

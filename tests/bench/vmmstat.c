@@ -14,8 +14,10 @@
  * its thread count. The last line it prints is
  *
  *   vmmstat: first_byte_ms=F marker_ms=M exit_ms=E status=S rss_kib=R
- *            guest_rss_kib=G vmm_rss_kib=R-G threads=T
+ *            guest_rss_kib=G vmm_rss_kib=R-G threads=T cpu_ms=C vcsw=V ivcsw=I
  *
+ * with CMD's CPU time (user and system, all threads) and its voluntary and
+ * involuntary context switches, from wait4()
  * (one line; -1 for what did not happen). Exit status: CMD's, or 125 when
  * vmmstat itself failed. Timings under TCG mean something only as ratios.
  */
@@ -26,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -175,6 +178,7 @@ int main(int argc, char **argv)
 	struct stamps s = { .first_byte_ms = -1, .marker_ms = -1, .exit_ms = -1 };
 	long ram_mib = 64;
 	int opt, fd, status;
+	struct rusage ru;
 	pid_t pid;
 
 	s.w = (struct weight){ -1, -1, -1 };
@@ -199,14 +203,17 @@ int main(int argc, char **argv)
 		return 125;
 	}
 	follow(pid, fd, &m, ram_mib * 1024, &s);
-	if (waitpid(pid, &status, 0) < 0)
+	if (wait4(pid, &status, 0, &ru) < 0)
 		return 125;
 	s.exit_ms = since_ms(&s);
 	fflush(stdout);
 	printf("\nvmmstat: first_byte_ms=%ld marker_ms=%ld exit_ms=%ld status=%d rss_kib=%ld "
-	       "guest_rss_kib=%ld vmm_rss_kib=%ld threads=%ld\n",
+	       "guest_rss_kib=%ld vmm_rss_kib=%ld threads=%ld cpu_ms=%ld vcsw=%ld ivcsw=%ld\n",
 	       s.first_byte_ms, s.marker_ms, s.exit_ms,
 	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), s.w.rss_kib,
-	       s.w.guest_kib, s.w.rss_kib < 0 ? -1 : s.w.rss_kib - s.w.guest_kib, s.w.threads);
+	       s.w.guest_kib, s.w.rss_kib < 0 ? -1 : s.w.rss_kib - s.w.guest_kib, s.w.threads,
+	       (long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
+		   (long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000,
+	       ru.ru_nvcsw, ru.ru_nivcsw);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 125;
 }

@@ -20,6 +20,7 @@
  * Ends with PSCI SYSTEM_OFF after "bench: done"; a failure stops through
  * the test device under armlet (run it with --testdev) and hangs under QEMU.
  */
+#include "bench.h"
 #include "gicv2.h"
 #include "gicv3.h"
 #include "timer.h"
@@ -125,43 +126,6 @@ static unsigned fdt_find_reg(uintptr_t dtb, const char *want, uint64_t *reg, uns
 
 /* ---- Platform --------------------------------------------------------------- */
 
-struct bench_gic {
-	const char *name;
-	void (*cpu_init)(void);
-	void (*private_enable)(unsigned intid);
-	uint32_t (*ack)(void);
-	void (*eoi)(uint32_t iar);
-	void (*send_sgi)(unsigned sgi, unsigned cpu);
-};
-
-static void v2_private_enable(unsigned intid)
-{
-	gic_irq_enable(intid);
-}
-
-static void v2_send_sgi(unsigned sgi, unsigned cpu)
-{
-	gic_send_sgi(sgi, GICD_SGIR_FILTER_LIST | GICD_SGIR_TARGETS(1u << cpu));
-}
-
-static const struct bench_gic gic_v2 = {
-	.name = "gicv2",
-	.cpu_init = gic_cpu_init,
-	.private_enable = v2_private_enable,
-	.ack = gic_ack,
-	.eoi = gic_eoi,
-	.send_sgi = v2_send_sgi,
-};
-
-static const struct bench_gic gic_v3 = {
-	.name = "gicv3",
-	.cpu_init = gicv3_cpu_init,
-	.private_enable = gicv3_private_enable,
-	.ack = gicv3_ack,
-	.eoi = gicv3_eoi,
-	.send_sgi = gicv3_send_sgi,
-};
-
 static const struct bench_gic *gic;
 static uintptr_t gicd_base, uart_status;
 static bool uart_status_32; /* PL011 FR is a word; the 16550's LSR a byte */
@@ -193,13 +157,13 @@ static void platform_init(void)
 	if (fdt_find_reg(dtb, "arm,gic-v3", reg, 2) == 2) {
 		gicv3_dist_base = reg[0];
 		gicv3_redist_base = reg[1];
-		gic = &gic_v3;
+		gic = &bench_gic_v3;
 	} else {
 		TEST_ASSERT(fdt_find_reg(dtb, "arm,cortex-a15-gic", reg, 2) == 2, ERR_NO_GIC,
 			    "no GICv2 or GICv3 in the device tree");
 		gicv2_dist_base = reg[0];
 		gicv2_cpu_base = reg[1];
-		gic = &gic_v2;
+		gic = &bench_gic_v2;
 	}
 	gicd_base = reg[0];
 }
@@ -237,33 +201,7 @@ static void bench_irq(struct exc_frame *frame)
 
 static void wait_flag(volatile uint32_t *flag, const char *what)
 {
-	uint64_t deadline = deadline_ms(WAIT_MS);
-
-	while (!*flag) {
-		TEST_ASSERT(!deadline_passed(deadline), ERR_TIMEOUT, "%s: nothing in %d ms", what,
-			    WAIT_MS);
-		cpu_relax();
-	}
-}
-
-static void sort(uint64_t *v, unsigned n)
-{
-	for (unsigned i = 1; i < n; i++) {
-		uint64_t x = v[i];
-		unsigned j = i;
-
-		for (; j > 0 && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
-}
-
-static void report(const char *name, uint64_t *v, unsigned n)
-{
-	sort(v, n);
-	printf("bench: %s = median %lu ns (min %lu, max %lu, %u samples)\n", name,
-	       timer_ticks_to_ns(v[n / 2]), timer_ticks_to_ns(v[0]), timer_ticks_to_ns(v[n - 1]),
-	       n);
+	bench_wait_flag(flag, WAIT_MS, ERR_TIMEOUT, what);
 }
 
 static void bench_hvc(void)
@@ -274,7 +212,7 @@ static void bench_hvc(void)
 		smccc_hvc(PSCI_FN_VERSION, 0, 0, 0, NULL);
 		samples[i] = counter_read() - t0;
 	}
-	report("HVC round trip (PSCI_VERSION)", samples, SAMPLES);
+	bench_report("HVC round trip (PSCI_VERSION)", samples, SAMPLES);
 }
 
 static void bench_mmio(const char *name, uintptr_t addr, bool word)
@@ -288,7 +226,7 @@ static void bench_mmio(const char *name, uintptr_t addr, bool word)
 			(void)mmio_read8(addr);
 		samples[i] = counter_read() - t0;
 	}
-	report(name, samples, SAMPLES);
+	bench_report(name, samples, SAMPLES);
 }
 
 static void bench_timer(void)
@@ -305,9 +243,9 @@ static void bench_timer(void)
 		samples[i] = timer_entry - t0;
 		samples_eoi[i] = eoi_ticks;
 	}
-	report("timer: program to handler entry", samples, SAMPLES);
-	report("timer: program to handler done (after EOI)", samples_rt, SAMPLES);
-	report("EOI (in the timer handler)", samples_eoi, SAMPLES);
+	bench_report("timer: program to handler entry", samples, SAMPLES);
+	bench_report("timer: program to handler done (after EOI)", samples_rt, SAMPLES);
+	bench_report("EOI (in the timer handler)", samples_eoi, SAMPLES);
 }
 
 static void ipi_cpu(unsigned cpu)
@@ -335,7 +273,7 @@ static void bench_ipi(void)
 		wait_flag(&sgi_fired, "IPI");
 		samples[i] = sgi_entry - t0;
 	}
-	report("IPI send to handler entry (receiver spinning)", samples, SAMPLES);
+	bench_report("IPI send to handler entry (receiver spinning)", samples, SAMPLES);
 }
 
 int test_main(void)
@@ -344,10 +282,7 @@ int test_main(void)
 	printf("bench: gic = %s, uart = %s, CNTFRQ %lu Hz\n", gic->name,
 	       uart_status_32 ? "pl011" : "16550", counter_freq());
 	exception_handler_set(EXC_IRQ, bench_irq);
-	if (gic == &gic_v3)
-		gicv3_dist_init();
-	else
-		gic_dist_init();
+	gic->dist_init();
 	gic->cpu_init();
 	local_irq_enable();
 

@@ -62,7 +62,7 @@ GUEST_LDFLAGS := -nostdlib -nostartfiles -static -no-pie \
 GUEST_FORBIDDEN := \
 	'[[:space:]](ld|st)a?[lx]?x[rp][bh]?[[:space:]]|[[:space:]](cas|swp|ld(add|clr|eor|set|smax|smin|umax|umin)|st(add|clr|eor|set|smax|smin|umax|umin))[a-z]*[[:space:]]'
 
-GUEST_LIB_C := counter exception gicv2 gicv3 printf psci smp string testdev timer uart
+GUEST_LIB_C := bench counter exception gicv2 gicv3 printf psci smp string testdev timer uart
 GUEST_LIB_S := start vectors
 GUEST_LIB_OBJS := $(GUEST_LIB_S:%=$(GUEST_OUT)/lib/%.o) \
 	$(GUEST_LIB_C:%=$(GUEST_OUT)/lib/%.o)
