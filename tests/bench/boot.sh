@@ -25,10 +25,10 @@ trap 'exit 130' INT TERM
 boot_one() {
 	if [ "$1" = armlet ]; then
 		"$VMMSTAT" -m BENCH-INIT -r $MEM -- "$ARMLET" run -k "$KERNEL" -i "$INITRD" \
-			-m $MEM -c "$2" --stats="$T/stats" --timeout 600 >"$T/out" </dev/null
+			-m $MEM -c "$2" --stats="$T/stats" --timeout 600 >"$T/out" 2>"$T/err" </dev/null
 	else
 		"$VMMSTAT" -m BENCH-INIT -r $MEM -- "$T/qemu_virt" -m $MEM -smp "$2" \
-			-kernel "$KERNEL" -initrd "$INITRD" >"$T/out" </dev/null
+			-kernel "$KERNEL" -initrd "$INITRD" >"$T/out" 2>"$T/err" </dev/null
 	fi
 }
 
@@ -37,7 +37,7 @@ record() {
 	_s=$(field status "$T/out")
 	if [ "$_s" != 0 ] || ! grep -q BENCH-INIT "$T/out"; then
 		echo "bench: $1 boot with $2 vCPU failed (status $_s); its last lines:"
-		tail -n 15 "$T/out" | sed 's/^/    | /'
+		tail -n 15 "$T/out" "$T/err" | sed 's/^/    | /'
 		status=1
 		return
 	fi
@@ -68,8 +68,8 @@ for i in $(seq "$runs"); do
 		done
 	done
 done
-sample footprint "stripped binary (QEMU: with its shared objects)" armlet KiB \
+sample footprint "binary size, stripped (QEMU: + shared objects)" armlet KiB \
 	"$(($(wc -c <"$ARMLET_ROOT/build/armlet.stripped") / 1024))"
 # QEMU is dynamic: its binary (Debian strips it) plus the shared objects it loads.
-sample footprint "stripped binary (QEMU: with its shared objects)" qemu KiB "$(qemu_kib)"
+sample footprint "binary size, stripped (QEMU: + shared objects)" qemu KiB "$(qemu_kib)"
 exit $status

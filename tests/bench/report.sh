@@ -16,25 +16,39 @@ json=$2
 shift 2
 
 # stats: "SECTION|METRIC|WHO|UNIT|n|median|min|max|v1 v2 ..." per group,
-# groups in the order they first appear (busybox awk has no asort).
+# sections, then metrics, then WHOs in the order they first appear (busybox
+# awk has no asort).
 stats() {
 	awk -F'|' '
-	!(($1 FS $2 FS $3 FS $4) in n) { order[++groups] = $1 FS $2 FS $3 FS $4 }
-	{ k = $1 FS $2 FS $3 FS $4; v[k, ++n[k]] = $5 + 0 }
+	!($1 in sec_i) { sec_i[$1] = ++nsec; secs[nsec] = $1 }
+	!(($1 FS $2) in met_i) { met_i[$1 FS $2] = ++nmet[$1]; mets[$1, nmet[$1]] = $2 }
+	!(($1 FS $2 FS $3) in who_i) {
+		m = $1 FS $2; who_i[m FS $3] = ++nwho[m]; whos[m, nwho[m]] = $3 FS $4
+	}
+	{ k = $1 FS $2 FS $3; v[k, ++n[k]] = $5 + 0 }
 	END {
-		for (g = 1; g <= groups; g++) {
-			k = order[g]; c = n[k]
-			for (i = 1; i <= c; i++) s[i] = v[k, i]
-			for (i = 2; i <= c; i++) {
-				x = s[i]
-				for (j = i - 1; j >= 1 && s[j] > x; j--) s[j + 1] = s[j]
-				s[j + 1] = x
+		for (a = 1; a <= nsec; a++)
+		for (b = 1; b <= nmet[secs[a]]; b++) {
+			m = secs[a] FS mets[secs[a], b]
+			for (c = 1; c <= nwho[m]; c++) {
+				split(whos[m, c], wu, FS)
+				k = m FS wu[1]
+				stat(k, k FS wu[2])
 			}
-			med = (c % 2) ? s[(c + 1) / 2] : (s[c / 2] + s[c / 2 + 1]) / 2
-			list = ""
-			for (i = 1; i <= c; i++) list = list (i > 1 ? " " : "") v[k, i]
-			print k FS c FS med FS s[1] FS s[c] FS list
 		}
+	}
+	function stat(k, label,    c, i, j, x, med, list, s) {
+		c = n[k]
+		for (i = 1; i <= c; i++) s[i] = v[k, i]
+		for (i = 2; i <= c; i++) {
+			x = s[i]
+			for (j = i - 1; j >= 1 && s[j] > x; j--) s[j + 1] = s[j]
+			s[j + 1] = x
+		}
+		med = (c % 2) ? s[(c + 1) / 2] : (s[c / 2] + s[c / 2 + 1]) / 2
+		list = ""
+		for (i = 1; i <= c; i++) list = list (i > 1 ? " " : "") v[k, i]
+		print label FS c FS med FS s[1] FS s[c] FS list
 	}' "$samples"
 }
 

@@ -5,7 +5,8 @@
 #
 # Runs each section of SECTIONS ("boot exits block", and "a/b": the armlet
 # build saved as build/bench/armlet-before against build/armlet, under
-# gicv2-user, for a change's before and after), each collecting samples
+# gicv2-user, for a change's before and after; "profile": perf on armlet's
+# exit paths, printed, not tabled), each collecting samples
 # into one file, then prints the table and writes build/bench/bench.json
 # (tests/bench/report.sh). Exit status 0 when every run worked.
 set -u
@@ -25,6 +26,7 @@ for s in $sections; do
 	exits) sh tests/bench/exits.sh "$runs" || status=1 ;;
 	block) sh tests/bench/blk.sh "$3" "$4" "$5" "$6" "$runs" || status=1 ;;
 	a/b) sh tests/bench/ab.sh "$runs" "$BENCH_OUT/armlet-before" "$ARMLET" || status=1 ;;
+	profile) sh tests/bench/profile.sh || status=1 ;;
 	esac
 done
 sh tests/bench/report.sh "$BENCH_SAMPLES" "$BENCH_OUT/bench.json" \

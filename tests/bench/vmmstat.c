@@ -5,8 +5,8 @@
  *
  *   vmmstat [-m MARKER] [-r RAM_MIB] -- CMD [ARGS...]
  *
- * Runs CMD with its stdout and stderr on a pipe, copies what it writes to
- * our stdout, and timestamps (CLOCK_MONOTONIC, from just before fork) the
+ * Runs CMD with its stdout (the guest's console) on a pipe, copies what it
+ * writes to our stdout, and timestamps (CLOCK_MONOTONIC, from just before fork) the
  * first byte and the first occurrence of MARKER in that stream, and CMD's
  * exit. When MARKER appears it weighs the process through /proc/PID/smaps:
  * its RSS, the RSS of its guest RAM (the largest mapping of at least
@@ -137,7 +137,6 @@ static pid_t spawn(char **argv, int *out_fd)
 	pid = fork();
 	if (pid == 0) {
 		dup2(p[1], STDOUT_FILENO);
-		dup2(p[1], STDERR_FILENO);
 		close(p[0]);
 		close(p[1]);
 		execvp(argv[0], argv);
