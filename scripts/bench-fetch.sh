@@ -4,7 +4,7 @@
 #
 # Sourced by scripts/bench after scripts/lib/common.sh; needs $cache.
 # bash: only the host side uses it.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154 # $cache and the settings come from the sourcer
 
 bench_suite=$ARMLET_ROOT_SUITE
 

@@ -33,7 +33,7 @@ QEMU_VIRT="-M virt,gic-version=host $QEMU_KVM"
 # function; exec, so the process it starts is QEMU itself.
 qemu_virt_script() {
 	printf '#!/bin/sh\nexec "%s" --library-path "%s" "%s" %s "$@"\n' \
-		"$QEMU_LOADER" "$QEMU_LIBS" "$QEMU_BIN" "$(echo $QEMU_VIRT)" >"$1"
+		"$QEMU_LOADER" "$QEMU_LIBS" "$QEMU_BIN" "$QEMU_VIRT" >"$1"
 	chmod +x "$1"
 }
 
