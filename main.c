@@ -81,6 +81,11 @@ static int create_irqchip(struct run_ctx *c)
 	if (!vm->irqchip)
 		return setup_failed("irqchip", vm->irqchip_reason);
 	log_info("irqchip: %s", vm->irqchip_reason);
+	if (c->cfg.irqchip == IRQCHIP_RVIC && c->kernel.kind == KERNEL_IMAGE)
+		log_warn(
+		    "a Linux Image will not boot on --irqchip=rvic: there is no Linux driver for "
+		    "the rVIC in any released kernel (use it with bare-metal guests, or pick "
+		    "another --irqchip)");
 	ret = vm->irqchip->create(vm);
 	if (ret) {
 		snprintf(c->err, ERRLEN, "cannot create %s: %s", vm->irqchip->name, strerror(-ret));

@@ -59,6 +59,9 @@ int fdt_add_device_node(const struct fdt_ctx *ctx, const char *name, const char 
 		ret = fdt_set_reg(ctx->fdt, node, reg, 1);
 	if (!ret)
 		ret = fdt_set_cells(ctx->fdt, node, "interrupts", irq, n);
+	if (!ret && ctx->vm->irqchip->spi_phandle)
+		ret = fdt_errno(fdt_setprop_u32(ctx->fdt, node, "interrupt-parent",
+						ctx->vm->irqchip->spi_phandle));
 	if (!ret && clock)
 		ret = fdt_errno(fdt_setprop_u32(ctx->fdt, node, "clock-frequency", clock));
 	return ret ? ret : node;

@@ -24,8 +24,9 @@ struct fdt_ctx {
 /* Phandles armlet assigns; fixed so tests and dumps are stable. */
 enum fdt_phandle {
 	FDT_PHANDLE_INTC = 1,
-	FDT_PHANDLE_ITS, /* the GICv3 ITS (gicv3-its) */
-	FDT_PHANDLE_V2M, /* the GICv2m frame (gicv2m) */
+	FDT_PHANDLE_ITS,  /* the GICv3 ITS (gicv3-its) */
+	FDT_PHANDLE_V2M,  /* the GICv2m frame (gicv2m) */
+	FDT_PHANDLE_RVID, /* the rVID (rvic): the PCI host's msi-parent */
 };
 
 /*

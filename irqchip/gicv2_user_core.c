@@ -8,16 +8,6 @@
 
 #include "gicv2_user_core.h"
 
-/* Which PPI each device_irq_level bit drives (the INTIDs KVM's own vGIC uses). */
-static const struct {
-	uint64_t bit;
-	unsigned intid;
-} dev_ppis[] = {
-	{ GICV2_USER_DEV_VTIMER, 27 },
-	{ GICV2_USER_DEV_PTIMER, 30 },
-	{ GICV2_USER_DEV_PMU, 23 },
-};
-
 int gicv2_user_init(struct gicv2_user *u, unsigned nr_cpus, unsigned nr_spis,
 		    int (*set_pin)(void *ctx, unsigned cpu, bool level),
 		    void (*kick)(void *ctx, unsigned cpu), void *ctx)
@@ -29,14 +19,10 @@ int gicv2_user_init(struct gicv2_user *u, unsigned nr_cpus, unsigned nr_spis,
 	if (ret)
 		return ret;
 	u->nr_cpus = nr_cpus;
-	u->set_pin = set_pin;
-	u->kick = kick;
-	u->ctx = ctx;
-	for (unsigned c = 0; c < GICV2_MAX_CPUS; c++) {
-		u->cpu[c].pin = GICV2_USER_PIN_UNKNOWN;
-		u->cpu[c].resync = true;
-	}
-	return 0;
+	ret = user_pins_init(&u->pins, nr_cpus, set_pin, kick, ctx);
+	if (ret)
+		gicv2_model_destroy(&u->gic);
+	return ret;
 }
 
 void gicv2_user_destroy(struct gicv2_user *u)
@@ -47,31 +33,13 @@ void gicv2_user_destroy(struct gicv2_user *u)
 void gicv2_user_reset(struct gicv2_user *u)
 {
 	gicv2_model_reset(&u->gic);
-	/*
-	 * dev_level stays: it is what the PPI lines hold, and the model keeps
-	 * its input lines across a reset; the first device_irq_level after
-	 * it moves them.
-	 */
-	for (unsigned c = 0; c < GICV2_MAX_CPUS; c++) {
-		u->cpu[c].pin = GICV2_USER_PIN_UNKNOWN;
-		__atomic_store_n(&u->cpu[c].resync, true, __ATOMIC_SEQ_CST);
-	}
+	user_pins_reset(&u->pins);
 }
 
-/*
- * The CPUs in changed must look at their output again: flag first, then
- * kick (see the header). self (or BUS_NO_CPU) is the caller's own vCPU,
- * which syncs before it enters KVM_RUN anyway.
- */
+/* What has changed CPUs' outputs (the model's mask): resync them, kicking all but self. */
 static void gicv2_user_notify(struct gicv2_user *u, uint32_t changed, unsigned self)
 {
-	for (unsigned c = 0; changed; c++, changed >>= 1) {
-		if (!(changed & 1))
-			continue;
-		__atomic_store_n(&u->cpu[c].resync, true, __ATOMIC_SEQ_CST);
-		if (c != self && u->kick)
-			u->kick(u->ctx, c);
-	}
+	user_pins_notify(&u->pins, changed, self);
 }
 
 int gicv2_user_set_line(struct gicv2_user *u, unsigned spi, bool level)
@@ -86,54 +54,25 @@ int gicv2_user_set_line(struct gicv2_user *u, unsigned spi, bool level)
 	return 0;
 }
 
-/* Feeds the bits of device_irq_level that changed to cpu's PPIs. */
-static void gicv2_user_feed_ppis(struct gicv2_user *u, unsigned cpu, uint64_t level)
+/* A timer or PMU PPI of cpu (user_pins_feed()): the CPUs whose output changed. */
+static uint64_t gicv2_user_ppi_line(void *model, unsigned cpu, unsigned intid, bool level)
 {
-	uint64_t diff = level ^ u->cpu[cpu].dev_level;
-	uint32_t changed = 0;
+	int ret = gicv2_model_set_ppi_line(model, cpu, intid, level);
 
-	if (!diff)
-		return;
-	for (unsigned i = 0; i < sizeof(dev_ppis) / sizeof(dev_ppis[0]); i++) {
-		int ret;
+	return ret > 0 ? (uint64_t)ret : 0;
+}
 
-		if (!(diff & dev_ppis[i].bit))
-			continue;
-		ret = gicv2_model_set_ppi_line(&u->gic, cpu, dev_ppis[i].intid,
-					       (level & dev_ppis[i].bit) != 0);
-		if (ret > 0)
-			changed |= (uint32_t)ret;
-	}
-	u->cpu[cpu].dev_level = level;
-	/* A PPI is private: only cpu's own output can have changed. */
-	gicv2_user_notify(u, changed, cpu);
+static bool gicv2_user_output(void *model, unsigned cpu)
+{
+	return (gicv2_model_irq_lines(model, NULL) >> cpu) & 1;
 }
 
 int gicv2_user_vcpu_sync(struct gicv2_user *u, unsigned cpu, uint64_t device_irq_level)
 {
-	struct gicv2_user_cpu *c;
-	bool level;
-	int ret;
-
 	if (cpu >= u->nr_cpus)
 		return -EINVAL;
-	c = &u->cpu[cpu];
-	gicv2_user_feed_ppis(u, cpu, device_irq_level);
-	/* Cleared before the output is read: a later change sets it again (header). */
-	if (!__atomic_exchange_n(&c->resync, false, __ATOMIC_SEQ_CST))
-		return 0;
-	level = (gicv2_model_irq_lines(&u->gic, NULL) >> cpu) & 1;
-	if (c->pin == (int)level)
-		return 0;
-	ret = u->set_pin(u->ctx, cpu, level);
-	if (ret) {
-		/* Try again at the next sync rather than trust a pin that may be stale. */
-		c->pin = GICV2_USER_PIN_UNKNOWN;
-		__atomic_store_n(&c->resync, true, __ATOMIC_SEQ_CST);
-		return ret;
-	}
-	c->pin = level;
-	return 0;
+	user_pins_feed(&u->pins, cpu, device_irq_level, gicv2_user_ppi_line, &u->gic);
+	return user_pins_sync(&u->pins, cpu, gicv2_user_output, &u->gic);
 }
 
 /* --- the guest's accesses ------------------------------------------------------ */

@@ -16,18 +16,7 @@
  *    that CPU's PPIs, and drives its IRQ pin to the model's output when it
  *    differs from what that thread last drove.
  *
- * A vCPU's pin is only ever driven by its own thread, from the model's
- * latest output, so two threads can never leave a stale level behind (the
- * later ioctl winning with an older value); KVM_IRQ_LINE may be called from
- * any thread, but that would need a lock held across the ioctl to keep the
- * order. Whatever changes a CPU's output (the model returns the mask of
- * CPUs whose output changed) sets that CPU's resync flag, then kicks it
- * unless the caller is that very vCPU. The vCPU thread clears its flag
- * before it reads the output. So a change that lands after the read has
- * set the flag again and kicked: the kick, pending while the signal is
- * blocked outside KVM_RUN, makes the next KVM_RUN return at once, and the
- * thread syncs again. A vCPU blocked in WFI inside KVM_RUN is woken by the
- * kick alone, so nothing is lost and nothing polls.
+ * How a pin change reaches its vCPU, and why no wake-up is lost: user_pins.h.
  */
 #ifndef ARMLET_GICV2_USER_CORE_H
 #define ARMLET_GICV2_USER_CORE_H
@@ -37,37 +26,17 @@
 
 #include "../vmm/bus.h"
 #include "gicv2_model.h"
+#include "user_pins.h"
 
-/*
- * kvm_run's device_irq_level bits (KVM_ARM_DEV_EL1_VTIMER, _PTIMER,
- * KVM_ARM_DEV_PMU in include/uapi/linux/kvm.h), restated so this file
- * stays portable; gicv2_user.c checks them against KVM's.
- */
-#define GICV2_USER_DEV_VTIMER (1u << 0)
-#define GICV2_USER_DEV_PTIMER (1u << 1)
-#define GICV2_USER_DEV_PMU    (1u << 2)
-
-/* No pin level driven yet, or KVM may have changed it (a vCPU reset). */
-#define GICV2_USER_PIN_UNKNOWN (-1)
-
-struct gicv2_user_cpu {
-	uint64_t dev_level; /* device_irq_level as last fed in: own thread only */
-	int pin;	    /* level last driven, or GICV2_USER_PIN_UNKNOWN: own thread only */
-	bool resync;	    /* atomic: the output may differ from pin */
-};
+/* kvm_run's device_irq_level bits (user_pins.h). */
+#define GICV2_USER_DEV_VTIMER USER_PINS_DEV_VTIMER
+#define GICV2_USER_DEV_PTIMER USER_PINS_DEV_PTIMER
+#define GICV2_USER_DEV_PMU    USER_PINS_DEV_PMU
 
 struct gicv2_user {
 	struct gicv2_model gic;
 	unsigned nr_cpus;
-	struct gicv2_user_cpu cpu[GICV2_MAX_CPUS];
-	/* Drives CPU cpu's IRQ pin to level; from cpu's own thread only. Returns -errno. */
-	int (*set_pin)(void *ctx, unsigned cpu, bool level);
-	/*
-	 * Makes CPU cpu's thread leave KVM_RUN (or not enter it) and sync;
-	 * any thread; a no-op for a vCPU not running (it syncs before it does).
-	 */
-	void (*kick)(void *ctx, unsigned cpu);
-	void *ctx;
+	struct user_pins pins; /* set_pin and kick: see user_pins.h */
 };
 
 /*

@@ -8,6 +8,7 @@
 static const char *const model_names[IRQCHIP_NR_MODELS] = {
 	[IRQCHIP_AUTO] = "auto",   [IRQCHIP_GICV3] = "gicv3",	[IRQCHIP_GICV3_ITS] = "gicv3-its",
 	[IRQCHIP_GICV2] = "gicv2", [IRQCHIP_GICV2M] = "gicv2m", [IRQCHIP_GICV2_USER] = "gicv2-user",
+	[IRQCHIP_RVIC] = "rvic",
 };
 
 int irqchip_model_parse(const char *name, enum irqchip_model *out)

@@ -31,11 +31,12 @@ enum irqchip_model {
 	IRQCHIP_GICV2,	    /* in-kernel vGICv2, at most 8 vCPUs */
 	IRQCHIP_GICV2M,	    /* in-kernel vGICv2 with armlet's GICv2m frame: MSIs as SPIs */
 	IRQCHIP_GICV2_USER, /* a GICv2 in armlet (KVM_CAP_ARM_USER_IRQ), at most 8 vCPUs */
+	IRQCHIP_RVIC,	    /* the paravirtual rVIC/rVID: only when asked for (no Linux driver) */
 	IRQCHIP_NR_MODELS
 };
 
 /*
- * "auto", "gicv3", "gicv3-its", "gicv2", "gicv2m", "gicv2-user"; returns
+ * "auto", "gicv3", "gicv3-its", "gicv2", "gicv2m", "gicv2-user", "rvic"; returns
  * -EINVAL for an unknown name.
  */
 int irqchip_model_parse(const char *name, enum irqchip_model *out);
@@ -70,6 +71,13 @@ struct irqchip_ops {
 	 */
 	uint32_t msi_phandle;
 	/*
+	 * Where wired lines (SPIs) are described: 0 when fdt_spi_cells()
+	 * specifiers are the root interrupt controller's (the GICs), else the
+	 * phandle of the node they belong to (the rVIC's wired lines are rVID
+	 * inputs), which device nodes and the PCI interrupt-map then name.
+	 */
+	uint32_t spi_phandle;
+	/*
 	 * Each MSI must carry its writer's device ID (struct msi_msg.devid,
 	 * the PCI requester ID): the GICv3 ITS maps (device ID, data) to an LPI.
 	 */
@@ -97,6 +105,14 @@ struct irqchip_ops {
 	 * the model's output if that changed. Returns -errno.
 	 */
 	int (*vcpu_sync)(struct vm *vm, unsigned cpu, uint64_t device_irq_level);
+	/*
+	 * Optional, for a model that takes SMCCC calls from the guest (the
+	 * userspace rVIC, through KVM_EXIT_HYPERCALL): vCPU cpu called fid
+	 * (x0) with arguments x1..x3 in arg; ret gets what x0 and x1 return.
+	 * From cpu's own thread; never fails (a bad call gets a status).
+	 */
+	void (*hypercall)(struct vm *vm, unsigned cpu, uint64_t fid, const uint64_t arg[3],
+			  uint64_t ret[2]);
 	/* Adds the controller node (with a phandle) to the device tree. */
 	int (*fdt_node)(const struct fdt_ctx *ctx);
 	/*
@@ -148,5 +164,7 @@ extern const struct irqchip_ops vgic_its_ops;
 extern const struct irqchip_ops vgic_v2_ops;
 extern const struct irqchip_ops vgic_v2m_ops;
 extern const struct irqchip_ops gicv2_user_ops;
+extern const struct irqchip_ops rvic_user_ops;	 /* rvic_kvm.c: the rVIC in armlet */
+extern const struct irqchip_ops rvic_kernel_ops; /* rvic_kvm.c: KVM's, where a host has one */
 
 #endif

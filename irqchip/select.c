@@ -16,6 +16,7 @@ static const struct irqchip_ops *const model_ops[IRQCHIP_NR_MODELS] = {
 	[IRQCHIP_GICV2] = &vgic_v2_ops,		/* vgic_v2.c */
 	[IRQCHIP_GICV2M] = &vgic_v2m_ops,	/* vgic_v2.c */
 	[IRQCHIP_GICV2_USER] = &gicv2_user_ops, /* gicv2_user.c: in armlet, not in KVM */
+	[IRQCHIP_RVIC] = &rvic_user_ops,	/* rvic_kvm.c; KVM's own first, where it exists */
 };
 
 /* What auto tries, best first. */
@@ -96,6 +97,11 @@ const struct irqchip_ops *irqchip_select(struct vm *vm, enum irqchip_model model
 	struct passed_over skipped = { 0 };
 	char one[160], why[512];
 
+	/* Never in auto: no Linux guest has an rVIC driver. */
+	if (model == IRQCHIP_RVIC && rvic_kernel_ops.probe(vm, flags, one, sizeof(one)) == 0) {
+		snprintf(reason, len, "%s (requested; in-kernel)", rvic_kernel_ops.name);
+		return &rvic_kernel_ops;
+	}
 	if (model != IRQCHIP_AUTO)
 		return select_requested(vm, model_ops[model], flags, reason, len);
 	for (size_t i = 0; i < sizeof(auto_order) / sizeof(auto_order[0]); i++) {

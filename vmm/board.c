@@ -4,19 +4,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../virtio/9p.h"
 #include "../virtio/blk.h"
 #include "../virtio/console.h"
 #include "../virtio/pci.h"
 #include "../virtio/rng.h"
+#include "../virtio/vsock.h"
 #include "board.h"
 #include "log.h"
 
-enum board_virtio_kind { BOARD_BLK, BOARD_CONSOLE, BOARD_RNG };
+enum board_virtio_kind { BOARD_BLK, BOARD_CONSOLE, BOARD_RNG, BOARD_VSOCK, BOARD_9P };
 
 static const char *const board_virtio_kind_names[] = {
-	[BOARD_BLK] = "blk",
-	[BOARD_CONSOLE] = "console",
-	[BOARD_RNG] = "rng",
+	[BOARD_BLK] = "blk",	 [BOARD_CONSOLE] = "console", [BOARD_RNG] = "rng",
+	[BOARD_VSOCK] = "vsock", [BOARD_9P] = "9p",
 };
 
 /* One virtio device and its transport; allocated whole, never moved. */
@@ -30,6 +31,8 @@ struct board_virtio {
 		struct blk blk;
 		struct virtio_console console;
 		struct virtio_rng rng;
+		struct virtio_vsock vsock;
+		struct virtio_9p p9;
 	} u;
 };
 
@@ -148,6 +151,37 @@ static int board_add_rng(struct board *b, char *err, size_t len)
 	return ret ?: board_attach(b, bv, &bv->u.rng.vdev, err, len);
 }
 
+static int board_add_vsock(struct board *b, uint32_t cid, char *err, size_t len)
+{
+	struct board_virtio *bv = board_new_virtio(b, BOARD_VSOCK);
+	int ret;
+
+	if (!bv)
+		return -ENOMEM;
+	ret = virtio_vsock_init(&bv->u.vsock, cid, &b->vm->mem, VSOCK_DEFAULT_DEV, NULL, err, len);
+	return ret ?: board_attach(b, bv, &bv->u.vsock.vdev, err, len);
+}
+
+static int board_add_share(struct board *b, unsigned index, const char *arg, char *err, size_t len)
+{
+	struct p9_spec *spec = malloc(sizeof(*spec));
+	struct board_virtio *bv;
+	char why[128];
+	int ret;
+
+	if (!spec)
+		return -ENOMEM;
+	ret = p9_spec_parse(arg, spec, why, sizeof(why));
+	if (ret) {
+		free(spec);
+		return err_set(err, len, ret, "--9p %s: %s", arg, why);
+	}
+	bv = board_new_virtio(b, BOARD_9P);
+	ret = bv ? virtio_9p_init(&bv->u.p9, spec, index, &b->vm->mem, err, len) : -ENOMEM;
+	free(spec);
+	return ret ?: board_attach(b, bv, &bv->u.p9.vdev, err, len);
+}
+
 int board_init(struct board *b, struct vm *vm, char *err, size_t len)
 {
 	const struct vm_config *cfg = vm->cfg;
@@ -166,6 +200,10 @@ int board_init(struct board *b, struct vm *vm, char *err, size_t len)
 		ret = board_add_console(b, err, len);
 	if (!ret && cfg->rng)
 		ret = board_add_rng(b, err, len);
+	for (unsigned i = 0; !ret && i < cfg->nr_shares; i++)
+		ret = board_add_share(b, i, cfg->shares[i], err, len);
+	if (!ret && cfg->vsock_cid)
+		ret = board_add_vsock(b, cfg->vsock_cid, err, len);
 	if (ret == -ENOMEM && !err[0])
 		err_set(err, len, ret, "out of memory for the virtio devices");
 	return ret;

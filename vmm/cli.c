@@ -190,6 +190,29 @@ static int opt_disk(struct vm_config *cfg, const char *arg, char *err, size_t le
 	return 0;
 }
 
+static int opt_9p(struct vm_config *cfg, const char *arg, char *err, size_t len)
+{
+	if (cfg->nr_shares == CONFIG_MAX_SHARES)
+		return err_set(err, len, -EINVAL, "too many --9p shares (at most %d)",
+			       CONFIG_MAX_SHARES);
+	if (!*arg)
+		return err_set(err, len, -EINVAL, "--9p needs DIR,TAG");
+	cfg->shares[cfg->nr_shares++] = arg;
+	return 0;
+}
+
+/* 0-2 are the hypervisor, local and host; -1U is VMADDR_CID_ANY (virtio 1.2 §5.10.4). */
+static int opt_vsock(struct vm_config *cfg, const char *arg, char *err, size_t len)
+{
+	unsigned cid;
+
+	if (!parse_uint(arg, 3, UINT32_MAX - 1, &cid))
+		return err_set(err, len, -EINVAL,
+			       "invalid vsock CID '%s' (3 to 4294967294; 0-2 are reserved)", arg);
+	cfg->vsock_cid = cid;
+	return 0;
+}
+
 static int opt_console(struct vm_config *cfg, const char *arg, char *err, size_t len)
 {
 	if (strcmp(arg, "serial") == 0)
@@ -260,6 +283,11 @@ static const struct cli_opt run_opts[] = {
 	  "Also write everything the guest prints to <file> (even if stdout closes)",
 	  opt_console_log },
 	{ 0, "rng", NULL, "Add a virtio-rng device fed by getrandom()", opt_rng },
+	{ 0, "9p", "<dir,tag[,ro]>",
+	  "Share a host directory (virtio-9p): mount -t 9p -o trans=virtio TAG /mnt; repeatable",
+	  opt_9p },
+	{ 0, "vsock", "<cid>", "Add a virtio-vsock device (vhost-vsock) with this guest CID",
+	  opt_vsock },
 	{ 0, "stats", "[=<file>]", "At exit, write a JSON run summary to stderr or <file>",
 	  opt_stats },
 	{ 0, "irqchip", "<model>",

@@ -9,7 +9,8 @@
 #include "../irqchip/irqchip.h"
 #include "log.h"
 
-#define CONFIG_MAX_DISKS 8
+#define CONFIG_MAX_DISKS  8
+#define CONFIG_MAX_SHARES 8
 
 enum console_kind {
 	CONSOLE_SERIAL, /* the 16550 UART: ttyS0 */
@@ -29,6 +30,10 @@ struct vm_config {
 	/* -d: PATH[,ro][,direct][,io=...] each, parsed by blk_spec_parse() */
 	const char *disks[CONFIG_MAX_DISKS];
 	unsigned nr_disks;
+	/* --9p: DIR,TAG[,ro] each, parsed by p9_spec_parse() */
+	const char *shares[CONFIG_MAX_SHARES];
+	unsigned nr_shares;
+	uint32_t vsock_cid;	   /* --vsock: the guest's CID, 0 for no virtio-vsock */
 	enum console_kind console; /* --console */
 	const char *console_log;   /* --console-log: a copy of the guest's output */
 	const char *stats_path;	   /* --stats=FILE; "-" for stderr; NULL: no summary */

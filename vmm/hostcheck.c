@@ -72,12 +72,7 @@ static void probe_host(struct host_report *r)
 /* Linux 6.4+: the SMCCC filter is a VM attribute, not a capability. */
 static bool probe_smccc_filter(struct vm *vm)
 {
-	struct kvm_device_attr attr = {
-		.group = KVM_ARM_VM_SMCCC_CTRL,
-		.attr = KVM_ARM_VM_SMCCC_FILTER,
-	};
-
-	return ioctl(vm->vm_fd, KVM_HAS_DEVICE_ATTR, &attr) == 0;
+	return kvm_has_attr(vm->vm_fd, KVM_ARM_VM_SMCCC_CTRL, KVM_ARM_VM_SMCCC_FILTER) == 0;
 }
 
 static void probe_caps(struct host_report *r, struct vm *vm)
@@ -85,6 +80,8 @@ static void probe_caps(struct host_report *r, struct vm *vm)
 	r->max_vcpus = kvm_check_cap(vm, KVM_CAP_MAX_VCPUS);
 	r->user_irq = kvm_check_cap(vm, KVM_CAP_ARM_USER_IRQ) > 0;
 	r->smccc_filter = probe_smccc_filter(vm);
+	/* Type 11 is another architecture's device in mainline: arm64 refuses it. */
+	r->rvic_kernel = kvm_create_device(vm, ARMLET_KVM_DEV_TYPE_ARM_RVIC, 1) == 0;
 	r->psci_0_2 = kvm_check_cap(vm, KVM_CAP_ARM_PSCI_0_2) > 0;
 	r->pmu_v3 = kvm_check_cap(vm, KVM_CAP_ARM_PMU_V3) > 0;
 	r->sve = kvm_check_cap(vm, KVM_CAP_ARM_SVE) > 0;

@@ -50,6 +50,7 @@ struct host_report {
 	bool vgic_hidden;		/* the test hook hid them (irqchip_test_no_vgic()) */
 	bool user_irq;			/* KVM_CAP_ARM_USER_IRQ */
 	bool smccc_filter;		/* KVM_ARM_VM_SMCCC_FILTER attribute (6.4+) */
+	bool rvic_kernel;		/* the 2020 series' in-kernel rVIC (never merged) */
 	bool psci_0_2;			/* KVM_CAP_ARM_PSCI_0_2 */
 	bool pmu_v3;			/* KVM_CAP_ARM_PMU_V3 */
 	bool sve;			/* KVM_CAP_ARM_SVE */

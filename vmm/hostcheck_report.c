@@ -353,10 +353,16 @@ static void text_vm(const struct host_report *r, FILE *out)
 	text_vgic(r, out, "vgic-v3", r->vgic_v3);
 	text_vgic(r, out, "vgic-its", r->vgic_its);
 	text_vgic(r, out, "vgic-v2", r->vgic_v2);
-	row(out, "rVIC (in kernel)", "no (not in upstream Linux)");
+	row(out, "rVIC (in kernel)", "%s",
+	    r->rvic_kernel ? "yes (--irqchip=rvic uses it)" : "no (not in upstream Linux)");
 	row(out, "irqchip auto", "%s", r->irqchip_reason);
 	row(out, "user IRQ lines", "%s", yes_no(r->user_irq));
 	row(out, "SMCCC filter", "%s", yes_no(r->smccc_filter));
+	row(out, "rVIC (in armlet)", "%s",
+	    r->smccc_filter && r->user_irq
+		? "yes (SMCCC filter and user IRQ lines)"
+		: "no (needs the SMCCC filter, Linux >= 6.4, and user IRQ "
+		  "lines)");
 	row(out, "PSCI 0.2", "%s", yes_no(r->psci_0_2));
 	row(out, "PMUv3", "%s", yes_no(r->pmu_v3));
 	row(out, "SVE", "%s", yes_no(r->sve));
@@ -478,7 +484,7 @@ static void json_vm(const struct host_report *r, struct json *j)
 	json_object_end(j);
 	json_string(j, "irqchip_auto", r->irqchip_auto[0] ? r->irqchip_auto : NULL);
 	json_string(j, "irqchip_reason", k ? r->irqchip_reason : NULL);
-	json_bool(j, "rvic", false); /* proposed in 2020, never merged */
+	json_bool(j, "rvic", k && r->rvic_kernel); /* proposed in 2020, never merged */
 	json_bool_known(j, "user_irq", k, r->user_irq);
 	json_bool_known(j, "smccc_filter", k, r->smccc_filter);
 	json_bool_known(j, "psci_0_2", k, r->psci_0_2);

@@ -146,6 +146,13 @@ int kvm_set_attr(int fd, unsigned group, unsigned long long attr, const void *ad
 	return ioctl(fd, KVM_SET_DEVICE_ATTR, &a) < 0 ? -errno : 0;
 }
 
+int kvm_has_attr(int fd, unsigned group, unsigned long long attr)
+{
+	struct kvm_device_attr a = { .group = group, .attr = attr };
+
+	return ioctl(fd, KVM_HAS_DEVICE_ATTR, &a) < 0 ? -errno : 0;
+}
+
 void kvm_close(struct vm *vm)
 {
 	guest_mem_unmap(&vm->mem);

@@ -35,6 +35,9 @@ int kvm_create_device(struct vm *vm, unsigned type, int test_only);
 /* KVM_SET_DEVICE_ATTR on fd (device or vCPU). Returns -errno. */
 int kvm_set_attr(int fd, unsigned group, unsigned long long attr, const void *addr);
 
+/* KVM_HAS_DEVICE_ATTR on fd (a device, or the VM for VM attributes): 0 or -errno. */
+int kvm_has_attr(int fd, unsigned group, unsigned long long attr);
+
 void kvm_close(struct vm *vm);
 
 #endif

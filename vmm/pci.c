@@ -544,9 +544,9 @@ static int pci_fdt_ranges(const struct pci_host *host, void *fdt, int node)
  * address has that many cells (Devicetree Spec 0.4 §2.4.3.1); a node
  * without the property has none, as Linux's of_irq_parse_raw() assumes.
  */
-static int pci_fdt_intc_addr_cells(const struct fdt_ctx *ctx)
+static int pci_fdt_intc_addr_cells(const struct fdt_ctx *ctx, uint32_t phandle)
 {
-	int intc = fdt_node_offset_by_phandle(ctx->fdt, ctx->intc_phandle);
+	int intc = fdt_node_offset_by_phandle(ctx->fdt, phandle);
 	const fdt32_t *p;
 	int len;
 
@@ -571,7 +571,9 @@ static int pci_fdt_interrupt_map(const struct pci_host *host, const struct fdt_c
 {
 	static const uint32_t mask[] = { 0xf800, 0, 0, 7 }; /* device number and pin */
 	fdt32_t mask_cells[4], c[PCI_FDT_IMAP_MAX_CELLS];
-	int addr_cells = pci_fdt_intc_addr_cells(ctx), ret = 0;
+	/* The controller the irqchip's SPI specifiers belong to (irqchip.h). */
+	uint32_t parent_phandle = ctx->vm->irqchip->spi_phandle ?: ctx->intc_phandle;
+	int addr_cells = pci_fdt_intc_addr_cells(ctx, parent_phandle), ret = 0;
 	bool any = false;
 
 	if (addr_cells < 0)
@@ -586,7 +588,7 @@ static int pci_fdt_interrupt_map(const struct pci_host *host, const struct fdt_c
 			c[k++] = 0;
 			c[k++] = 0;
 			c[k++] = cpu_to_fdt32(pin);
-			c[k++] = cpu_to_fdt32(ctx->intc_phandle);
+			c[k++] = cpu_to_fdt32(parent_phandle);
 			for (int i = 0; i < addr_cells; i++)
 				c[k++] = 0;
 			for (unsigned i = 0; i < np; i++)

@@ -38,6 +38,8 @@ static void summary_take_counters(const struct vm *vm, struct summary *s)
 	s->irq_ioctl = __atomic_load_n(&vm->irq_ioctl, __ATOMIC_RELAXED);
 	if (vm->irqchip == &gicv2_user_ops)
 		s->irq_user_gic = vm->irqchip->delivered(vm);
+	if (vm->irqchip == &rvic_user_ops)
+		s->irq_rvic = vm->irqchip->delivered(vm);
 }
 
 static void summary_take(const struct vm *vm, const struct board *b, struct summary *s)

@@ -3,9 +3,8 @@
 #include "summary.h"
 
 static const char *const exit_kind_names[VCPU_NR_EXIT_KINDS] = {
-	[VCPU_EXIT_MMIO] = "mmio",
-	[VCPU_EXIT_SYSTEM_EVENT] = "system_event",
-	[VCPU_EXIT_INTR] = "intr",
+	[VCPU_EXIT_MMIO] = "mmio",   [VCPU_EXIT_SYSTEM_EVENT] = "system_event",
+	[VCPU_EXIT_INTR] = "intr",   [VCPU_EXIT_HYPERCALL] = "hypercall",
 	[VCPU_EXIT_OTHER] = "other",
 };
 

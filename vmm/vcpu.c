@@ -261,6 +261,38 @@ static void vcpu_handle_system_event(struct vcpu *v)
 	}
 }
 
+/*
+ * A call the SMCCC filter forwarded (KVM_SMCCC_FILTER_FWD_TO_USER, api.rst
+ * KVM_EXIT_HYPERCALL): x0 is in hypercall.nr, x1..x3 are read back, the
+ * PC is already past the HVC; the irqchip answers in x0 and x1.
+ */
+static void vcpu_handle_hypercall(struct vcpu *v)
+{
+	const struct irqchip_ops *chip = v->vm->irqchip;
+	uint64_t arg[3], ret[2];
+	int err = 0;
+
+	if (!chip->hypercall) {
+		vcpu_fatal(v, "KVM forwarded an SMCCC call no device handles");
+		return;
+	}
+	for (unsigned i = 0; i < 3 && !err; i++)
+		err = vcpu_get_reg(v->fd, CORE_REG(regs.regs[i + 1]), &arg[i]);
+	/*
+	 * The levels KVM reported with this exit first: a RESAMPLE must see
+	 * the timer line as it is now, not as it was at the last sync.
+	 */
+	if (!err && chip->vcpu_sync)
+		err = chip->vcpu_sync(v->vm, v->id, v->run->s.regs.device_irq_level);
+	if (!err) {
+		chip->hypercall(v->vm, v->id, v->run->hypercall.nr, arg, ret);
+		for (unsigned i = 0; i < 2 && !err; i++)
+			err = vcpu_set_reg(v->fd, CORE_REG(regs.regs[i]), ret[i]);
+	}
+	if (err)
+		vcpu_fatal(v, "cannot read or write the registers of a forwarded SMCCC call");
+}
+
 static void vcpu_handle_exit(struct vcpu *v)
 {
 	struct kvm_run *run = v->run;
@@ -276,6 +308,10 @@ static void vcpu_handle_exit(struct vcpu *v)
 		vcpu_handle_system_event(v);
 		break;
 	case KVM_EXIT_INTR: v->exits[VCPU_EXIT_INTR]++; break;
+	case KVM_EXIT_HYPERCALL:
+		v->exits[VCPU_EXIT_HYPERCALL]++;
+		vcpu_handle_hypercall(v);
+		break;
 	case KVM_EXIT_FAIL_ENTRY:
 		snprintf(what, sizeof(what), "KVM entry failed (reason 0x%llx)",
 			 (unsigned long long)run->fail_entry.hardware_entry_failure_reason);

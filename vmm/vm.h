@@ -29,7 +29,8 @@ struct control;
 enum vcpu_exit_kind {
 	VCPU_EXIT_MMIO,
 	VCPU_EXIT_SYSTEM_EVENT,
-	VCPU_EXIT_INTR, /* KVM_RUN returned EINTR: a kick or a signal */
+	VCPU_EXIT_INTR,	     /* KVM_RUN returned EINTR: a kick or a signal */
+	VCPU_EXIT_HYPERCALL, /* an SMCCC call forwarded to armlet (the userspace rVIC) */
 	VCPU_EXIT_OTHER,
 	VCPU_NR_EXIT_KINDS
 };

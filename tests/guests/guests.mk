@@ -20,13 +20,18 @@ GUEST_TESTS := \
 	psci_cpu_on \
 	mmio_unhandled \
 	mmio_nisv \
+	testdev_fail \
 	gic_sgi \
 	gic_dist \
 	gic_active \
 	gic_timer \
 	gic_spi \
 	bench_gic \
-	bench_exits
+	bench_exits \
+	rvic_calls \
+	rvic_ipi \
+	rvic_timer \
+	rvic_rvid
 
 BUILD ?= build
 GUEST_OUT := $(BUILD)/guests
@@ -62,7 +67,7 @@ GUEST_LDFLAGS := -nostdlib -nostartfiles -static -no-pie \
 GUEST_FORBIDDEN := \
 	'[[:space:]](ld|st)a?[lx]?x[rp][bh]?[[:space:]]|[[:space:]](cas|swp|ld(add|clr|eor|set|smax|smin|umax|umin)|st(add|clr|eor|set|smax|smin|umax|umin))[a-z]*[[:space:]]'
 
-GUEST_LIB_C := bench counter exception gicv2 gicv3 printf psci smp string testdev timer uart
+GUEST_LIB_C := bench counter exception gicv2 gicv3 printf psci rvic smp string testdev timer uart
 GUEST_LIB_S := start vectors
 GUEST_LIB_OBJS := $(GUEST_LIB_S:%=$(GUEST_OUT)/lib/%.o) \
 	$(GUEST_LIB_C:%=$(GUEST_OUT)/lib/%.o)

@@ -12,6 +12,10 @@
 #   blk-ro      /dev/vda must refuse writes and allow reads
 #   hvc     the console is hvc0, and a line written to it arrives
 #   rng     /dev/hwrng is virtio-rng and yields bytes
+#   vsock   echo one connection on vsock port 5000 (the host sends), and
+#           send 1 MiB to the host's port 5001 and check its echo
+#   9p      mount the share "t", check and write files (see t-46)
+#   9p-ro   mount the read-only share "t": reads work, writes fail
 #   sleep   stay up until stopped, printing "L2: tick N" every 0.5 s
 #   reboot=HOW  (armlet --reboot, with /dev/vda zeroed) first boot: mark the
 #           disk, then reset: HOW is reset (reboot -f) or panic (with
@@ -108,6 +112,18 @@ rng)
 	zeros=$(head -c 4096 /dev/hwrng | tr -d '\000' | wc -c)
 	echo "L2: read $n bytes from /dev/hwrng, $zeros non-zero"
 	[ "$n" = 4096 ] && [ "$zeros" -gt 3000 ] || exit 1
+	;;
+vsock)
+	/bin/vsock-tool serve 5000 &
+	spid=$!
+	/bin/vsock-tool send 2 5001 1048576 || exit 1
+	wait $spid || exit 1
+	echo "L2: vsock both ways"
+	;;
+9p | 9p-ro)
+	mkdir -p /mnt/t
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=131072 t /mnt/t || exit 1
+	sh /mnt/t/guest.sh $what /mnt/t
 	;;
 sleep)
 	# A guest that never ends on its own; the ticks show whether it runs.

@@ -1,6 +1,7 @@
 # Bare-metal guests: unhandled MMIO reads 0, drops writes, logs at debug
 # level and the guest runs on; an MMIO access KVM cannot decode stops the VM
-# with the VMM-error status (2) and a register dump.
+# with the VMM-error status (2) and a register dump. A test guest that
+# reports failure through the test device ends the run with status 5.
 . tests/integration/lib.sh
 run_armlet -k "$GUESTS/mmio_unhandled.bin" -m 64 --testdev --debug --timeout 60
 expect_rc 0
@@ -12,3 +13,8 @@ run_armlet -k "$GUESTS/mmio_nisv.bin" -m 64 --testdev --timeout 60
 expect_rc 2
 expect_in err "MMIO access KVM cannot decode"
 expect_in err "vcpu 0: pc="
+
+run_armlet -k "$GUESTS/testdev_fail.bin" -m 64 --testdev --timeout 60
+expect_rc 5
+expect_in out "FAIL (code 0x2a): on purpose"
+expect_in err "test guest reported failure, code 42"

@@ -28,5 +28,9 @@ Suite *virtio_console_suite(void);
 Suite *virtio_rng_suite(void);
 Suite *control_suite(void);
 Suite *hostcheck_suite(void);
+Suite *rvic_suite(void);
+Suite *vhost_suite(void);
+Suite *vsock_suite(void);
+Suite *p9_suite(void);
 
 #endif

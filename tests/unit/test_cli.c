@@ -416,6 +416,31 @@ START_TEST(test_devices)
 }
 END_TEST
 
+START_TEST(test_sharing)
+{
+	struct vm_config cfg;
+
+	assert_parses(PARSE(&cfg, "-k", "I"));
+	ck_assert_uint_eq(cfg.nr_shares, 0);
+	ck_assert_uint_eq(cfg.vsock_cid, 0);
+	assert_parses(
+	    PARSE(&cfg, "-k", "I", "--9p", "/srv,data", "--9p=/etc,etc,ro", "--vsock", "42"));
+	ck_assert_uint_eq(cfg.nr_shares, 2);
+	ck_assert_str_eq(cfg.shares[0], "/srv,data");
+	ck_assert_str_eq(cfg.shares[1], "/etc,etc,ro");
+	ck_assert_uint_eq(cfg.vsock_cid, 42);
+	assert_parses(PARSE(&cfg, "-k", "I", "--vsock", "4294967294"));
+	ck_assert_uint_eq(cfg.vsock_cid, 4294967294U);
+	/* 0-2 are reserved, -1U is "any"; the message says which are allowed. */
+	ck_assert_int_eq(PARSE(&cfg, "-k", "I", "--vsock", "2"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "reserved"));
+	ck_assert_int_eq(PARSE(&cfg, "-k", "I", "--vsock", "4294967295"), -EINVAL);
+	ck_assert_int_eq(PARSE(&cfg, "-k", "I", "--vsock", "-5"), -EINVAL);
+	ck_assert_int_eq(PARSE(&cfg, "-k", "I", "--vsock", "3x"), -EINVAL);
+	ck_assert_int_eq(PARSE(&cfg, "-k", "I", "--9p", ""), -EINVAL);
+}
+END_TEST
+
 START_TEST(test_too_many_disks)
 {
 	struct vm_config cfg;
@@ -438,7 +463,7 @@ START_TEST(test_usage_lists_options_and_exit_codes)
 	static const char *const want[] = {
 		"--kernel", "-k", "--initrd", "--params", "--mem", "--cpus", "--name",
 		"--irqchip", "--pmu", "--nodefaults", "--dump-dtb", "--testdev", "--loglevel",
-		"--debug", "--help", "--disk", "--console", "--rng", "--stats[=<file>]",
+		"--debug", "--help", "--disk", "--console", "--rng", "--9p", "--vsock", "--stats[=<file>]",
 		"--reboot", "unless --reboot", "130", "143",
 	};
 	/* clang-format on */
@@ -475,6 +500,7 @@ Suite *cli_suite(void)
 	tcase_add_loop_test(run, test_mem_sizes, 0, N(mem_ok));
 	tcase_add_test(run, test_usage_lists_options_and_exit_codes);
 	tcase_add_test(run, test_devices);
+	tcase_add_test(run, test_sharing);
 	tcase_add_test(run, test_too_many_disks);
 	suite_add_tcase(s, run);
 

@@ -11,6 +11,7 @@
 
 #include "../../fdt/fdt.h"
 #include "../../irqchip/gic.h"
+#include "../../irqchip/rvic.h"
 #include "../../vmm/dev/testdev.h"
 #include "../../vmm/dev/uart.h"
 #include "../../vmm/vm.h"
@@ -332,6 +333,53 @@ START_TEST(test_uart_node)
 	assert_cells(t->blob, uart, "interrupts", irq, 3);
 	assert_cells(t->blob, uart, "reg", reg, 4);
 	ck_assert_uint_eq(prop_u32(t->blob, uart, "clock-frequency"), 1843200);
+	/* The root's interrupt-parent, the GIC, serves it. */
+	ck_assert_ptr_null(fdt_getprop(t->blob, uart, "interrupt-parent", NULL));
+	tvm_free(t);
+}
+END_TEST
+
+/* The portable half of the rvic models' ops: what fdt_build() uses. */
+static const struct irqchip_ops fdt_rvic_ops = {
+	.name = "rvic (fdt only)",
+	.msi_phandle = FDT_PHANDLE_RVID,
+	.spi_phandle = FDT_PHANDLE_RVID,
+	.fdt_node = rvic_fdt_node,
+	.fdt_spi_cells = rvic_fdt_spi_cells,
+	.fdt_ppi_cells = rvic_fdt_ppi_cells,
+};
+
+/*
+ * Under the rVIC, the root's interrupt-parent is the rVIC (the timers'
+ * trusted INTIDs), and a wired device names the rVID with its input as
+ * the specifier: the guest MAPs that input where it wants it.
+ */
+START_TEST(test_rvic_nodes)
+{
+	static const uint32_t timer_irqs[] = { 29, 4, 30, 4, 27, 4, 26, 4 }; /* INTIDs */
+	static const uint32_t msi_range[] = { LAYOUT_SPI_MSI_FIRST, LAYOUT_NR_MSI_SPIS };
+	static const uint32_t uart_irq[] = { 0 };
+	struct test_vm *t = tvm_create(2, false, true);
+	int rvic, rvid, uart;
+
+	t->vm.irqchip = &fdt_rvic_ops;
+	tvm_build(t);
+	rvic = node(t->blob, "/rvic");
+	rvid = node(t->blob, "/rvid");
+	assert_compatible(t->blob, rvic, "arm,rvic");
+	assert_compatible(t->blob, rvid, "arm,rvid");
+	ck_assert_uint_eq(prop_u32(t->blob, 0, "interrupt-parent"), FDT_PHANDLE_INTC);
+	ck_assert_uint_eq(prop_u32(t->blob, rvic, "phandle"), FDT_PHANDLE_INTC);
+	ck_assert_uint_eq(prop_u32(t->blob, rvic, "#interrupt-cells"), 2);
+	ck_assert_uint_eq(prop_u32(t->blob, rvid, "phandle"), FDT_PHANDLE_RVID);
+	ck_assert_uint_eq(prop_u32(t->blob, rvid, "#interrupt-cells"), 1);
+	ck_assert_uint_eq(prop_u32(t->blob, rvid, "interrupt-parent"), FDT_PHANDLE_INTC);
+	ck_assert_ptr_nonnull(fdt_getprop(t->blob, rvid, "msi-controller", NULL));
+	assert_cells(t->blob, rvid, "msi-range", msi_range, 2);
+	assert_cells(t->blob, node(t->blob, "/timer"), "interrupts", timer_irqs, 8);
+	uart = node(t->blob, "/uart@1000000");
+	ck_assert_uint_eq(prop_u32(t->blob, uart, "interrupt-parent"), FDT_PHANDLE_RVID);
+	assert_cells(t->blob, uart, "interrupts", uart_irq, 1);
 	tvm_free(t);
 }
 END_TEST
@@ -435,6 +483,7 @@ Suite *fdt_suite(void)
 	tcase_add_test(nodes, test_gicv3);
 	tcase_add_test(nodes, test_timer);
 	tcase_add_test(nodes, test_uart_node);
+	tcase_add_test(nodes, test_rvic_nodes);
 	tcase_add_test(nodes, test_bus_device_without_node);
 	tcase_add_test(nodes, test_pmu);
 	tcase_add_test(nodes, test_vcpu_count);

@@ -12,6 +12,7 @@
 
 #include "../../fdt/fdt.h"
 #include "../../irqchip/gic.h"
+#include "../../irqchip/rvic.h"
 #include "../../vmm/layout.h"
 #include "../../vmm/pci.h"
 #include "../../vmm/vm.h"
@@ -1050,6 +1051,52 @@ START_TEST(test_fdt_interrupt_map)
 }
 END_TEST
 
+/*
+ * Under the rVIC, INTx lines are rVID inputs: each entry names the rVID
+ * (no address cells) and the input, nothing else.
+ */
+START_TEST(test_fdt_interrupt_map_rvic)
+{
+	static const struct irqchip_ops rvic_fdt_ops = {
+		.name = "rvic (fdt only)",
+		.msi_phandle = FDT_PHANDLE_RVID,
+		.spi_phandle = FDT_PHANDLE_RVID,
+		.fdt_node = rvic_fdt_node,
+		.fdt_spi_cells = rvic_fdt_spi_cells,
+		.fdt_ppi_cells = rvic_fdt_ppi_cells,
+	};
+	struct fdt_ctx ctx = { .vm = &fdt_vm, .intc_phandle = FDT_PHANDLE_INTC };
+	uint8_t *blob = malloc(BLOB_SIZE);
+	const fdt32_t *map;
+	int node, n;
+
+	ck_assert_ptr_nonnull(blob);
+	fdt_vm_setup();
+	fdt_vm.irqchip = &rvic_fdt_ops;
+	fdt_host_setup(3, FDT_PHANDLE_RVID);
+	ctx.fdt = blob;
+	ck_assert_int_eq(fdt_create_empty_tree(blob, BLOB_SIZE), 0);
+	ck_assert_int_eq(rvic_fdt_node(&ctx), 0);
+	ck_assert_int_eq(pci_host_fdt_node(&host, &ctx), 0);
+	node = pcie_node(blob);
+	ck_assert_uint_eq(fdt32_to_cpu(*prop(blob, node, "msi-parent", &n)), FDT_PHANDLE_RVID);
+	map = prop(blob, node, "interrupt-map", &n);
+	ck_assert_int_eq(n, 3 * PCI_NR_INTX * 6);
+	for (unsigned slot = 0; slot < 3; slot++) {
+		for (unsigned pin = 1; pin <= 4; pin++) {
+			const fdt32_t *e = &map[(slot * 4 + pin - 1) * 6];
+
+			ck_assert_uint_eq(fdt32_to_cpu(e[0]), slot << 11);
+			ck_assert_uint_eq(fdt32_to_cpu(e[3]), pin);
+			ck_assert_uint_eq(fdt32_to_cpu(e[4]), FDT_PHANDLE_RVID);
+			ck_assert_uint_eq(fdt32_to_cpu(e[5]), 1 + (slot + pin - 1) % 4);
+		}
+	}
+	free(blob);
+	vm_destroy(&fdt_vm);
+}
+END_TEST
+
 START_TEST(test_fdt_msi_and_mmio64)
 {
 	static const uint32_t mmio64[] = { 0x43000000, 0x80, 0, 0x80, 0, 0x80, 0 };
@@ -1358,6 +1405,7 @@ Suite *pci_suite(void)
 	tcase_add_checked_fixture(fdt, setup, teardown);
 	tcase_add_test(fdt, test_fdt_node);
 	tcase_add_test(fdt, test_fdt_interrupt_map);
+	tcase_add_test(fdt, test_fdt_interrupt_map_rvic);
 	tcase_add_test(fdt, test_fdt_msi_and_mmio64);
 	tcase_add_test(fdt, test_fdt_msi_map);
 	tcase_add_test(fdt, test_fdt_no_devices);

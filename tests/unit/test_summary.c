@@ -482,7 +482,7 @@ static void assert_vcpu_exits(const struct jv *root)
 
 	ck_assert_uint_eq(arr->n, 2);
 	for (size_t i = 0; i < arr->n; i++)
-		ASSERT_KEYS(arr->items[i], "mmio", "system_event", "intr", "other");
+		ASSERT_KEYS(arr->items[i], "mmio", "system_event", "intr", "hypercall", "other");
 	assert_u64(arr->items[0], "mmio", 1500);
 	assert_u64(arr->items[0], "system_event", 1);
 	assert_u64(arr->items[0], "intr", 30);
