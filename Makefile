@@ -154,15 +154,22 @@ check: check-format check-unit check-integration
 boot: $(BUILD)/armlet $(L2_INITRAMFS)
 	scripts/nested $(NESTED_ARGS) tests/integration/boot-debian.sh
 
-# Block benchmark (fio in L2 and in L1; prints figures, asserts nothing).
-# scripts/bench fetches fio and builds its own initramfs; BENCH_ARGS go to it.
+# Performance suite against QEMU (boot, exits, block, footprint; prints
+# figures, asserts nothing). scripts/bench fetches fio and QEMU and builds
+# its own initramfs images; BENCH_ARGS go to it.
 .PHONY: bench
 BENCH_ARGS ?=
-bench: $(BUILD)/armlet
+bench: $(BUILD)/armlet $(BUILD)/bench/vmmstat guests
 	scripts/bench $(BENCH_ARGS) $(NESTED_ARGS)
 
+# Times and weighs a VMM from the outside, next to it in L1.
+$(BUILD)/bench/vmmstat: tests/bench/vmmstat.c | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ARM64_CFLAGS) $(ARM64_LDFLAGS) -o $@ $<
+
 FORMAT_SRCS = $(PORTABLE_SRCS) $(KVM_SRCS) $(UNIT_SRCS) $(wildcard */*.h */*/*.h) \
-	tests/integration/dtbcheck.c tests/integration/vsock-tool.c $(wildcard tests/guests/*.c tests/guests/lib/*.[ch])
+	tests/integration/dtbcheck.c tests/integration/vsock-tool.c $(wildcard tests/guests/*.c tests/guests/lib/*.[ch]) \
+	tests/bench/vmmstat.c
 
 format:
 	clang-format -i $(FORMAT_SRCS)

@@ -4,7 +4,6 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <termios.h>
 #include <unistd.h>
@@ -18,7 +17,7 @@
 
 #define CONSOLE_ESCAPE 0x01 /* Ctrl-A, then x to quit, as in lkvm and QEMU */
 #define RETRY_MS       20   /* how soon to offer input again when the guest took none */
-#define LOOP_NR_FIXED  4    /* stop_fd, signalfd, stdin, timerfd; control sockets follow */
+#define LOOP_NR_FIXED  3    /* stop_fd, stdin, timerfd; control sockets follow */
 
 /* Console input: stdin, which may be a tty, a pipe, /dev/null or closed. */
 struct console_in {
@@ -111,13 +110,44 @@ static void console_read(struct vm *vm, struct console_in *in)
 	in->len = in->tty ? console_filter(vm, in, in->buf, (size_t)n) : (size_t)n;
 }
 
-static void loop_signal(struct vm *vm, int sfd)
-{
-	struct signalfd_siginfo si;
+/*
+ * SIGINT and SIGTERM stay blocked everywhere except while the main thread
+ * sleeps in ppoll(), whose handler notes them here. Not a signalfd: Linux
+ * wakes every signalfd reader of a process for each signal sent to any of
+ * its threads (the wait queue is the shared sighand's), so each vCPU kick
+ * woke the main thread for nothing, one more context switch per IPI under
+ * a userspace GIC. A file-scope variable because a handler has no other
+ * way to reach the loop; only the main thread ever takes these signals.
+ */
+static volatile sig_atomic_t loop_signo;
 
-	if (read(sfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+static void loop_on_signal(int sig)
+{
+	loop_signo = sig;
+}
+
+/* Installs the handlers; *waitmask gets the mask ppoll() sleeps with. */
+static int loop_signals_setup(sigset_t *waitmask)
+{
+	struct sigaction sa = { .sa_handler = loop_on_signal };
+
+	sigfillset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
+		return -errno;
+	pthread_sigmask(SIG_SETMASK, NULL, waitmask);
+	sigdelset(waitmask, SIGINT);
+	sigdelset(waitmask, SIGTERM);
+	return 0;
+}
+
+static void loop_signal(struct vm *vm)
+{
+	int sig = loop_signo;
+
+	if (!sig)
 		return;
-	if (si.ssi_signo == SIGINT)
+	loop_signo = 0;
+	if (sig == SIGINT)
 		vm_request_stop(vm, EXIT_SIGINT, "stopped by SIGINT");
 	else
 		vm_request_stop(vm, EXIT_SIGTERM, "stopped by SIGTERM");
@@ -148,47 +178,45 @@ static int loop_timer(struct vm *vm)
 int loop_run(struct vm *vm)
 {
 	struct console_in in;
-	sigset_t set;
-	int sfd, tfd;
+	sigset_t waitmask;
+	int tfd;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (loop_signals_setup(&waitmask))
+		vm_request_stop(vm, EXIT_INTERNAL, "cannot catch SIGINT and SIGTERM: %s",
+				strerror(errno));
 	tfd = loop_timer(vm);
 	console_open(&in);
 	while (!vm_stopping(vm)) {
 		struct pollfd pfd[LOOP_NR_FIXED + CONTROL_NR_POLLFDS] = {
 			{ .fd = vm->stop_fd, .events = POLLIN },
-			{ .fd = sfd, .events = POLLIN },
 			{ .fd = -1, .events = POLLIN },
 			{ .fd = tfd, .events = POLLIN },
 		};
+		struct timespec retry = { 0, RETRY_MS * 1000000L };
 		unsigned nctl =
 		    vm->control ? control_poll_fds(vm->control, pfd + LOOP_NR_FIXED) : 0;
-		int timeout = -1;
+		struct timespec *timeout = NULL;
 
 		if (in.off < in.len) {
 			in.off +=
 			    vm->console_input(vm->console_ctx, in.buf + in.off, in.len - in.off);
 			if (in.off < in.len)
-				timeout = RETRY_MS; /* the guest has not taken it all yet */
+				timeout = &retry; /* the guest has not taken it all yet */
 		}
 		if (in.off == in.len && in.fd >= 0)
-			pfd[2].fd = in.fd;
-		if (poll(pfd, LOOP_NR_FIXED + nctl, timeout) < 0 && errno != EINTR) {
+			pfd[1].fd = in.fd;
+		if (ppoll(pfd, LOOP_NR_FIXED + nctl, timeout, &waitmask) < 0 && errno != EINTR) {
 			vm_request_stop(vm, EXIT_INTERNAL, "poll failed: %s", strerror(errno));
 			break;
 		}
-		if (pfd[1].revents & POLLIN)
-			loop_signal(vm, sfd);
-		if (pfd[3].revents & POLLIN)
+		loop_signal(vm);
+		if (pfd[2].revents & POLLIN)
 			vm_request_stop(vm, EXIT_TIMEOUT,
 					"--timeout %u s expired; vCPU registers follow",
 					vm->cfg->timeout);
-		if (pfd[2].revents & (POLLIN | POLLHUP | POLLERR))
+		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))
 			console_read(vm, &in);
-		else if (pfd[2].revents & POLLNVAL)
+		else if (pfd[1].revents & POLLNVAL)
 			console_close(&in);
 		/* Last: a stop, pause or stat acts on the state the rest left. */
 		if (nctl)
@@ -196,8 +224,6 @@ int loop_run(struct vm *vm)
 	}
 	vcpus_kick_all(vm);
 	console_close(&in);
-	if (sfd >= 0)
-		close(sfd);
 	if (tfd >= 0)
 		close(tfd);
 	return vm->exit_code;

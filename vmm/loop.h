@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The main thread's event loop while the vCPUs run: console input, SIGINT and
- * SIGTERM (through a signalfd), --timeout, the control socket (vm->control),
+ * SIGTERM (caught only while it sleeps in ppoll()), --timeout, the control socket (vm->control),
  * and the VM's stop request.
  */
 #ifndef ARMLET_LOOP_H

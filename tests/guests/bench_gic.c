@@ -25,6 +25,7 @@
  * Each figure is printed as "bench: NAME = median M ns (min m, max x, n
  * samples)", for the harness to pick up.
  */
+#include "bench.h"
 #include "gicv2.h"
 #include "gicv3.h"
 #include "rvic.h"
@@ -47,53 +48,10 @@
 
 enum { ERR_NR_CPUS = 1, ERR_START, ERR_TIMEOUT };
 
-/* The GIC, whichever it is: only what the benchmark needs. */
-struct bench_gic {
-	const char *name;
-	void (*cpu_init)(void);
-	void (*private_enable)(unsigned intid);
-	uint32_t (*ack)(void);
-	void (*eoi)(uint32_t iar);
-	void (*send_sgi)(unsigned sgi, unsigned cpu);
-};
-
-static void v2_private_enable(unsigned intid)
+/* The rVIC has no distributor to set up: each CPU enables itself. */
+static void rv_dist_init(void)
 {
-	gic_irq_enable(intid);
 }
-
-static void v2_eoi(uint32_t iar)
-{
-	gic_eoi(iar);
-}
-
-static void v2_send_sgi(unsigned sgi, unsigned cpu)
-{
-	gic_send_sgi(sgi, GICD_SGIR_FILTER_LIST | GICD_SGIR_TARGETS(1u << cpu));
-}
-
-static uint32_t v2_ack(void)
-{
-	return gic_ack();
-}
-
-static const struct bench_gic gic_v2 = {
-	.name = "gicv2",
-	.cpu_init = gic_cpu_init,
-	.private_enable = v2_private_enable,
-	.ack = v2_ack,
-	.eoi = v2_eoi,
-	.send_sgi = v2_send_sgi,
-};
-
-static const struct bench_gic gic_v3 = {
-	.name = "gicv3",
-	.cpu_init = gicv3_cpu_init,
-	.private_enable = gicv3_private_enable,
-	.ack = gicv3_ack,
-	.eoi = gicv3_eoi,
-	.send_sgi = gicv3_send_sgi,
-};
 
 static void rv_cpu_init(void)
 {
@@ -128,6 +86,7 @@ static void rv_send_sgi(unsigned sgi, unsigned cpu)
 
 static const struct bench_gic gic_rvic = {
 	.name = "rvic",
+	.dist_init = rv_dist_init,
 	.cpu_init = rv_cpu_init,
 	.private_enable = rv_private_enable,
 	.ack = rv_ack,
@@ -187,33 +146,7 @@ static void bench_irq(struct exc_frame *frame)
 
 static void wait_flag(volatile uint32_t *flag, const char *what)
 {
-	uint64_t deadline = deadline_ms(WAIT_MS);
-
-	while (!*flag) {
-		TEST_ASSERT(!deadline_passed(deadline), ERR_TIMEOUT, "%s: no interrupt in %d ms",
-			    what, WAIT_MS);
-		cpu_relax();
-	}
-}
-
-static void sort(uint64_t *v, unsigned n)
-{
-	for (unsigned i = 1; i < n; i++) {
-		uint64_t x = v[i];
-		unsigned j = i;
-
-		for (; j > 0 && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
-}
-
-static void report(const char *name, uint64_t *v, unsigned n)
-{
-	sort(v, n);
-	printf("bench: %s = median %lu ns (min %lu, max %lu, %u samples)\n", name,
-	       timer_ticks_to_ns(v[n / 2]), timer_ticks_to_ns(v[0]), timer_ticks_to_ns(v[n - 1]),
-	       n);
+	bench_wait_flag(flag, WAIT_MS, ERR_TIMEOUT, what);
 }
 
 /* CPU 0: the virtual timer set to fire at once, SAMPLES times. */
@@ -230,8 +163,8 @@ static void bench_timer(void)
 		samples_rt[i] = counter_read() - t0;
 		samples[i] = timer_entry - t0;
 	}
-	report("timer program to handler entry", samples, SAMPLES);
-	report("timer program to handler done (after EOI)", samples_rt, SAMPLES);
+	bench_report("timer program to handler entry", samples, SAMPLES);
+	bench_report("timer program to handler done (after EOI)", samples_rt, SAMPLES);
 }
 
 /* rVIC only: ACKNOWLEDGE + CLEAR_MASKED of a self-SIGNALled IPI, IRQs masked. */
@@ -247,7 +180,7 @@ static void bench_rvic_calls(void)
 		samples[i] = counter_read() - t0;
 	}
 	local_irq_enable();
-	report("ACKNOWLEDGE + CLEAR_MASKED round trip", samples, SAMPLES);
+	bench_report("ACKNOWLEDGE + CLEAR_MASKED round trip", samples, SAMPLES);
 }
 
 /* CPU 1's loop for the WFI variant: sleep until told to stop. */
@@ -279,9 +212,9 @@ static void bench_ipi(bool wfi_receiver)
 		TEST_ASSERT(smp_call_wait(CPU_IPI, WAIT_MS), ERR_TIMEOUT, "cpu %u stuck in WFI",
 			    CPU_IPI);
 	}
-	report(wfi_receiver ? "IPI send to handler entry (receiver in WFI)"
-			    : "IPI send to handler entry (receiver spinning)",
-	       samples, SAMPLES);
+	bench_report(wfi_receiver ? "IPI send to handler entry (receiver in WFI)"
+				  : "IPI send to handler entry (receiver spinning)",
+		     samples, SAMPLES);
 }
 
 static void ipi_cpu(unsigned cpu)
@@ -324,13 +257,10 @@ int test_main(void)
 
 	TEST_ASSERT(nr == NR_BENCH_CPUS, ERR_NR_CPUS, "run with -c %u (have %u)", NR_BENCH_CPUS,
 		    nr);
-	gic = rvic_present() ? &gic_rvic : gicv3_present() ? &gic_v3 : &gic_v2;
+	gic = rvic_present() ? &gic_rvic : gicv3_present() ? &bench_gic_v3 : &bench_gic_v2;
 	printf("bench: gic = %s, CNTFRQ %lu Hz\n", gic->name, counter_freq());
 	exception_handler_set(EXC_IRQ, bench_irq);
-	if (gic == &gic_v3)
-		gicv3_dist_init();
-	else if (gic == &gic_v2)
-		gic_dist_init();
+	gic->dist_init();
 	gic->cpu_init();
 	local_irq_enable();
 

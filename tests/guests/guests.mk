@@ -27,6 +27,7 @@ GUEST_TESTS := \
 	gic_timer \
 	gic_spi \
 	bench_gic \
+	bench_exits \
 	rvic_calls \
 	rvic_ipi \
 	rvic_timer \
@@ -71,7 +72,7 @@ GUEST_LDFLAGS := -nostdlib -nostartfiles -static -no-pie \
 GUEST_FORBIDDEN := \
 	'[[:space:]](ld|st)a?[lx]?x[rp][bh]?[[:space:]]|[[:space:]](cas|swp|ld(add|clr|eor|set|smax|smin|umax|umin)|st(add|clr|eor|set|smax|smin|umax|umin))[a-z]*[[:space:]]'
 
-GUEST_LIB_C := counter exception gicv2 gicv3 pci printf psci rvic smp string testdev timer uart virtio
+GUEST_LIB_C := bench counter exception gicv2 gicv3 pci printf psci rvic smp string testdev timer uart virtio
 GUEST_LIB_S := start vectors
 GUEST_LIB_OBJS := $(GUEST_LIB_S:%=$(GUEST_OUT)/lib/%.o) \
 	$(GUEST_LIB_C:%=$(GUEST_OUT)/lib/%.o)

@@ -1,6 +1,8 @@
 /* GICv2 distributor and CPU interface set-up, and the IRQ dispatcher. */
 #include "gicv2.h"
 
+uintptr_t gicv2_dist_base = GICV2_DIST_BASE, gicv2_cpu_base = GICV2_CPU_BASE;
+
 static gic_handler_fn volatile gic_handlers[GIC_MAX_INTID];
 
 unsigned gic_nr_irqs(void)

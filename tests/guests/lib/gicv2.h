@@ -21,7 +21,13 @@
 
 #define GICV2_DIST_BASE 0x3fff0000 /* 4 KiB */
 #define GICV2_CPU_BASE	0x3ffd0000 /* 8 KiB: GICC_DIR is at 0x1000 */
-#define GICV2M_BASE	0x3ffcf000 /* GICv2m MSI frame (gicv2-user, gicv2m only) */
+
+/*
+ * The bases the accessors use: armlet's, unless a guest that also runs
+ * elsewhere (bench_exits, under QEMU) sets them from its device tree first.
+ */
+extern uintptr_t gicv2_dist_base, gicv2_cpu_base;
+#define GICV2M_BASE 0x3ffcf000 /* GICv2m MSI frame (gicv2-user, gicv2m only) */
 
 /* INTIDs (IHI 0048B §2.2.1). */
 #define GIC_NR_SGIS	   16
@@ -82,27 +88,27 @@
 
 static inline uint32_t gicd_read(uint32_t off)
 {
-	return mmio_read32(GICV2_DIST_BASE + off);
+	return mmio_read32(gicv2_dist_base + off);
 }
 static inline void gicd_write(uint32_t off, uint32_t val)
 {
-	mmio_write32(GICV2_DIST_BASE + off, val);
+	mmio_write32(gicv2_dist_base + off, val);
 }
 static inline uint8_t gicd_read8(uint32_t off)
 {
-	return mmio_read8(GICV2_DIST_BASE + off);
+	return mmio_read8(gicv2_dist_base + off);
 }
 static inline void gicd_write8(uint32_t off, uint8_t val)
 {
-	mmio_write8(GICV2_DIST_BASE + off, val);
+	mmio_write8(gicv2_dist_base + off, val);
 }
 static inline uint32_t gicc_read(uint32_t off)
 {
-	return mmio_read32(GICV2_CPU_BASE + off);
+	return mmio_read32(gicv2_cpu_base + off);
 }
 static inline void gicc_write(uint32_t off, uint32_t val)
 {
-	mmio_write32(GICV2_CPU_BASE + off, val);
+	mmio_write32(gicv2_cpu_base + off, val);
 }
 
 /* The word of a one-bit-per-interrupt register (ISENABLER...) holding intid, and its bit. */

@@ -1,6 +1,8 @@
 /* GICv3 distributor, redistributor and system-register CPU interface. */
 #include "gicv3.h"
 
+uintptr_t gicv3_dist_base = GICV3_DIST_BASE, gicv3_redist_base = GICV3_REDIST_BASE;
+
 #define GICD_CTLR	      0x0000
 #define GICD_PIDR2	      0xffe8
 #define GICD_CTLR_ENABLE_GRP1 (1u << 1)
@@ -33,19 +35,19 @@
 
 static uintptr_t redist(void)
 {
-	return GICV3_REDIST_BASE + (uintptr_t)this_cpu() * GICV3_REDIST_SIZE;
+	return gicv3_redist_base + (uintptr_t)this_cpu() * GICV3_REDIST_SIZE;
 }
 
 bool gicv3_present(void)
 {
-	return ((mmio_read32(GICV3_DIST_BASE + GICD_PIDR2) >> 4) & 0xf) == 3;
+	return ((mmio_read32(gicv3_dist_base + GICD_PIDR2) >> 4) & 0xf) == 3;
 }
 
 void gicv3_dist_init(void)
 {
-	mmio_write32(GICV3_DIST_BASE + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_GRP1);
+	mmio_write32(gicv3_dist_base + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_GRP1);
 	for (unsigned i = 0; i < GICV3_WAIT_SPINS; i++) {
-		if (!(mmio_read32(GICV3_DIST_BASE + GICD_CTLR) & GICD_CTLR_RWP))
+		if (!(mmio_read32(gicv3_dist_base + GICD_CTLR) & GICD_CTLR_RWP))
 			break;
 	}
 }

@@ -19,6 +19,9 @@
 #define GICV3_REDIST_BASE 0x3f7f0000
 #define GICV3_REDIST_SIZE 0x20000
 
+/* The bases the driver uses: armlet's, unless set from a device tree first. */
+extern uintptr_t gicv3_dist_base, gicv3_redist_base;
+
 /* Whether the VM's GIC is a GICv3: GICD_PIDR2.ArchRev. */
 bool gicv3_present(void);
 

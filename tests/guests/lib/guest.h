@@ -64,6 +64,8 @@ void uart_putc(char c);		 /* "\n" becomes "\r\n" */
 void uart_puts(const char *s);	 /* no newline appended */
 void uart_put_hex(uint64_t val); /* "0x" and minimal digits */
 void uart_put_dec(uint64_t val);
+/* From here on, output goes to the PL011 at base (QEMU's virt board). */
+void uart_use_pl011(uintptr_t base);
 
 /* Subset: %c %s %d %i %u %x %X %p %%, flags '0' '-', width, l ll z. */
 int printf(const char *fmt, ...) __printf(1, 2);

@@ -1,5 +1,17 @@
-/* Polled output on armlet's 16550 UART. */
+/* Polled output on armlet's 16550 UART, or on a PL011 a guest names. */
 #include "guest.h"
+
+#define PL011_DR      0x00
+#define PL011_FR      0x18
+#define PL011_FR_TXFF (1u << 5)
+
+/* 0: armlet's 16550 at UART_BASE; else a PL011 here (uart_use_pl011()). */
+static uintptr_t pl011_base;
+
+void uart_use_pl011(uintptr_t base)
+{
+	pl011_base = base;
+}
 
 /*
  * Bound the wait for THRE: a UART model that never reports ready must cost
@@ -9,6 +21,15 @@
 
 static void uart_tx(uint8_t byte)
 {
+	if (pl011_base) {
+		for (unsigned i = 0; i < UART_TX_SPINS; i++) {
+			if (!(mmio_read32(pl011_base + PL011_FR) & PL011_FR_TXFF))
+				break;
+			cpu_relax();
+		}
+		mmio_write32(pl011_base + PL011_DR, byte);
+		return;
+	}
 	for (unsigned i = 0; i < UART_TX_SPINS; i++) {
 		if (mmio_read8(UART_BASE + UART_LSR) & UART_LSR_THRE)
 			break;
