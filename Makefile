@@ -27,7 +27,7 @@ CFLAGS ?=
 ARM64_CFLAGS := $(COMMON_CFLAGS) -DARMLET_VERSION='"$(VERSION)"' \
 	$(if $(ARM64_SYSROOT),-I$(ARM64_SYSROOT)/usr/include) $(CFLAGS)
 ARM64_LDFLAGS := -static $(if $(ARM64_SYSROOT),-L$(ARM64_SYSROOT)/usr/lib/aarch64-linux-gnu)
-ARM64_LIBS := -lfdt -lz -luring -laio -lpthread -lm
+ARM64_LIBS := -lfdt -lz -luring -laio -lseccomp -lpthread -lm
 
 # Portable sources: no KVM, so they also build natively for the unit tests.
 PORTABLE_SRCS := \
@@ -39,7 +39,7 @@ PORTABLE_SRCS := \
 	virtio/virtio.c virtio/pci.c virtio/pci_common.c virtio/pci_irq.c virtio/blk.c \
 	virtio/blk_req.c virtio/blk_uring.c virtio/blk_aio.c virtio/blk_sync.c virtio/console.c \
 	virtio/rng.c vmm/hostcheck_report.c irqchip/gicv2m.c irqchip/gicv2_user_core.c \
-	vmm/summary_json.c
+	vmm/summary_json.c vmm/sandbox.c vmm/sandbox_policy.c
 # arm64 programs and libraries scripts/setup unpacks (busybox, e2fsprogs, libfdt).
 ARM64_ROOT := .cache/arm64-root
 # KVM sources: arm64 only.
@@ -71,7 +71,7 @@ $(BUILD)/armlet: $(ARM64_OBJS)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 # Deferred (=): pkg-config only answers once scripts/setup has installed check.
 HOST_CFLAGS = $(COMMON_CFLAGS) -Wno-missing-prototypes $(shell pkg-config --cflags check)
-HOST_LIBS = $(shell pkg-config --libs check) -lfdt -lz -luring -laio -lpthread -lm
+HOST_LIBS = $(shell pkg-config --libs check) -lfdt -lz -luring -laio -lseccomp -lpthread -lm
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(PORTABLE_SRCS) $(UNIT_SRCS))
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_SAN_OBJS := $(patsubst %.c,$(BUILD)/host-san/%.o,$(PORTABLE_SRCS) $(UNIT_SRCS))
@@ -183,7 +183,7 @@ $(BUILD)/fuzz/obj/%.o: %.c | $(SETUP_STAMP)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 
 $(FUZZ_BINS): $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o $(FUZZ_OBJS)
-	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ -lfdt -lz -luring -laio -lpthread -lm
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ -lfdt -lz -luring -laio -lseccomp -lpthread -lm
 
 fuzz-build: $(FUZZ_BINS)
 
