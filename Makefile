@@ -194,7 +194,7 @@ asan: $(ASAN_DIR)/armlet
 
 # ASAN_TESTS picks tests by name, as run-all.sh does (all by default).
 check-asan: $(ASAN_DIR)/armlet guests $(L2_INITRAMFS) $(L2_KERNEL_GZ) $(BUILD)/tools/dtbcheck
-	scripts/nested $(NESTED_ARGS) tests/integration/run-asan.sh $(ASAN_TESTS)
+	scripts/nested --timeout 3600 $(NESTED_ARGS) tests/integration/run-asan.sh $(ASAN_TESTS)
 
 # --- fuzzing: libFuzzer targets on plain memory (tests/fuzz/) ---------------
 # `make fuzz` builds each tests/fuzz/fuzz_*.c with the portable sources under
