@@ -8,7 +8,10 @@ reports=$ARMLET_ROOT/build/asan/reports
 [ -x "$ARMLET" ] || { echo "no $ARMLET (run make asan)"; exit 1; }
 rm -rf "$reports"
 mkdir -p "$reports"
-ASAN_OPTIONS=detect_leaks=1:exitcode=86:log_path=$reports/asan
+# No LeakSanitizer: its exit scan ptrace()s the threads, which the seccomp
+# sandbox forbids (armlet then spins at exit); make check-unit runs the
+# portable code with leak checks instead.
+ASAN_OPTIONS=detect_leaks=0:exitcode=86:log_path=$reports/asan
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=86:log_path=$reports/ubsan
 export ARMLET ASAN_OPTIONS UBSAN_OPTIONS
 "$ARMLET" version || { echo "the ASan armlet does not start"; exit 1; }

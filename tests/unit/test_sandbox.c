@@ -36,7 +36,7 @@ START_TEST(policy_per_kind)
 	ck_assert(sandbox_allows(SANDBOX_MAIN, "pwritev"));
 	/* ioctl only for some requests, clone only for threads. */
 	ck_assert(!sandbox_allows(SANDBOX_VCPU, "ioctl"));
-	ck_assert(SANDBOX_SANITIZER || !sandbox_allows(SANDBOX_DEVICE, "clone"));
+	ck_assert(!sandbox_allows(SANDBOX_DEVICE, "clone"));
 	for (unsigned k = 0; k < SANDBOX_NR_KINDS; k++) {
 		ck_assert_ptr_nonnull(sandbox_kind_name(k));
 		ck_assert(!sandbox_allows(k, "socket"));
@@ -197,8 +197,7 @@ END_TEST
 START_TEST(forbidden_calls_kill)
 {
 	expect_killed(FORBIDDEN_MAIN, "main");
-	if (!SANDBOX_SANITIZER) /* LeakSanitizer's exit scan needs plain clone() */
-		expect_killed(FORBIDDEN_FORK, "main");
+	expect_killed(FORBIDDEN_FORK, "main");
 	expect_killed(FORBIDDEN_DEVICE, "device");
 	expect_killed(TRIP_HOOK, "vcpu");
 }
