@@ -27,7 +27,7 @@ CFLAGS ?=
 ARM64_CFLAGS := $(COMMON_CFLAGS) -DARMLET_VERSION='"$(VERSION)"' \
 	$(if $(ARM64_SYSROOT),-I$(ARM64_SYSROOT)/usr/include) $(CFLAGS)
 ARM64_LDFLAGS := -static $(if $(ARM64_SYSROOT),-L$(ARM64_SYSROOT)/usr/lib/aarch64-linux-gnu)
-ARM64_LIBS := -lfdt -lz -luring -laio -lpthread -lm
+ARM64_LIBS := -lfdt -lz -luring -laio -lseccomp -lpthread -lm
 
 # Portable sources: no KVM, so they also build natively for the unit tests.
 PORTABLE_SRCS := \
@@ -41,7 +41,7 @@ PORTABLE_SRCS := \
 	virtio/rng.c vmm/hostcheck_report.c irqchip/gicv2m.c irqchip/gicv2_user_core.c \
 	vmm/summary_json.c irqchip/user_pins.c irqchip/rvic_model.c irqchip/rvic_call.c \
 	irqchip/rvic_common.c virtio/vhost.c virtio/vsock.c virtio/9p.c virtio/9p_wire.c \
-	virtio/9p_fid.c virtio/9p_server.c virtio/9p_ops.c
+	virtio/9p_fid.c virtio/9p_server.c virtio/9p_ops.c vmm/sandbox.c vmm/sandbox_policy.c
 # arm64 programs and libraries scripts/setup unpacks (busybox, e2fsprogs, libfdt).
 ARM64_ROOT := .cache/arm64-root
 # KVM sources: arm64 only.
@@ -73,7 +73,7 @@ $(BUILD)/armlet: $(ARM64_OBJS)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 # Deferred (=): pkg-config only answers once scripts/setup has installed check.
 HOST_CFLAGS = $(COMMON_CFLAGS) -Wno-missing-prototypes $(shell pkg-config --cflags check)
-HOST_LIBS = $(shell pkg-config --libs check) -lfdt -lz -luring -laio -lpthread -lm
+HOST_LIBS = $(shell pkg-config --libs check) -lfdt -lz -luring -laio -lseccomp -lpthread -lm
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(PORTABLE_SRCS) $(UNIT_SRCS))
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_SAN_OBJS := $(patsubst %.c,$(BUILD)/host-san/%.o,$(PORTABLE_SRCS) $(UNIT_SRCS))
@@ -178,6 +178,44 @@ format:
 check-format:
 	clang-format --dry-run --Werror $(FORMAT_SRCS)
 
+# --- ASan/UBSan armlet for the nested integration tests (make check-asan) ---
+# Static ASan is not supported, so this armlet links the sanitizer runtimes,
+# glibc and the loader dynamically (the cross toolchain's arm64 copies, or the
+# system's on an arm64 host) and everything else statically. build/asan/armlet
+# runs it through the loader with --library-path build/asan/lib, so L1 needs
+# no arm64 libraries installed. tests/integration/run-asan.sh points the suite
+# at it and collects the sanitizer reports in build/asan/reports/.
+ASAN_DIR := $(BUILD)/asan
+ASAN_OBJS := $(patsubst %.c,$(ASAN_DIR)/obj/%.o,$(PORTABLE_SRCS) $(KVM_SRCS))
+ifeq ($(HOST_ARCH),aarch64)
+ASAN_RUNTIME_DIR ?= /lib/aarch64-linux-gnu
+else
+ASAN_RUNTIME_DIR ?= /usr/aarch64-linux-gnu/lib
+endif
+ASAN_RUNTIME := ld-linux-aarch64.so.1 libc.so.6 libm.so.6 libgcc_s.so.1 libstdc++.so.6 \
+	libasan.so.8 libubsan.so.1
+ASAN_TESTS ?=
+
+$(ASAN_DIR)/obj/%.o: %.c | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ARM64_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(ASAN_DIR)/armlet.bin: $(ASAN_OBJS)
+	$(CC) $(SAN_FLAGS) $(if $(ARM64_SYSROOT),-L$(ARM64_SYSROOT)/usr/lib/aarch64-linux-gnu) \
+		-o $@ $^ -Wl,-Bstatic -lfdt -lz -luring -laio -lseccomp -Wl,-Bdynamic -lpthread -lm
+
+$(ASAN_DIR)/armlet: $(ASAN_DIR)/armlet.bin tests/integration/asan-armlet.sh
+	@mkdir -p $(ASAN_DIR)/lib
+	cp -L $(addprefix $(ASAN_RUNTIME_DIR)/,$(ASAN_RUNTIME)) $(ASAN_DIR)/lib/
+	install -m 755 tests/integration/asan-armlet.sh $@
+
+.PHONY: asan check-asan
+asan: $(ASAN_DIR)/armlet
+
+# ASAN_TESTS picks tests by name, as run-all.sh does (all by default).
+check-asan: $(ASAN_DIR)/armlet guests $(L2_INITRAMFS) $(L2_KERNEL_GZ) $(BUILD)/tools/dtbcheck
+	scripts/nested --timeout 3600 $(NESTED_ARGS) tests/integration/run-asan.sh $(ASAN_TESTS)
+
 # --- fuzzing: libFuzzer targets on plain memory (tests/fuzz/) ---------------
 # `make fuzz` builds each tests/fuzz/fuzz_*.c with the portable sources under
 # clang's libFuzzer, ASan and UBSan into $(BUILD)/fuzz/, then runs each for
@@ -203,7 +241,7 @@ $(BUILD)/fuzz/obj/%.o: %.c | $(SETUP_STAMP)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 
 $(FUZZ_BINS): $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o $(FUZZ_OBJS)
-	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ -lfdt -lz -luring -laio -lpthread -lm
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ -lfdt -lz -luring -laio -lseccomp -lpthread -lm
 
 fuzz-build: $(FUZZ_BINS)
 

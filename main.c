@@ -29,6 +29,7 @@
 #include "vmm/loader.h"
 #include "vmm/log.h"
 #include "vmm/loop.h"
+#include "vmm/sandbox.h"
 #include "vmm/summary.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
@@ -448,6 +449,19 @@ static void run_ctx_free(struct run_ctx *c)
 	control_close(&c->control);
 }
 
+/*
+ * The VM is built: every file, socket and /dev/kvm is open. From here each
+ * thread may only make the calls its kind needs (vmm/sandbox.h).
+ */
+static int enter_sandbox(struct run_ctx *c)
+{
+	if (c->cfg.no_sandbox)
+		return 0;
+	if (sandbox_install(c->cfg.nr_shares ? SANDBOX_FS : 0, c->err, ERRLEN))
+		return setup_failed("sandbox", c->err);
+	return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct run_ctx *c = calloc(1, sizeof(*c));
@@ -478,6 +492,8 @@ static int cmd_run(int argc, char **argv)
 		ret = read_kernel(c);
 	if (!ret)
 		ret = build_vm(c);
+	if (!ret && !c->cfg.dump_dtb)
+		ret = enter_sandbox(c);
 	if (!ret && !c->cfg.dump_dtb)
 		ret = run_vm(c);
 	run_ctx_free(c);

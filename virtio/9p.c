@@ -17,6 +17,7 @@
 
 #include "../vmm/le.h"
 #include "../vmm/log.h"
+#include "../vmm/sandbox.h"
 #include "9p.h"
 #include "9p_wire.h"
 
@@ -104,6 +105,8 @@ static void *p9_thread(void *arg)
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	/* If this fails (logged), the filter it inherited still holds. */
+	sandbox_thread_enter(SANDBOX_DEVICE);
 	while (p9_drain(p)) {
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR) {
 			log_error("%s: poll: %s", p->name, strerror(errno));

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "../vmm/log.h"
+#include "../vmm/sandbox.h"
 #include "blk.h"
 #include "blk_backend.h"
 #include "blk_internal.h"
@@ -242,6 +243,8 @@ static void *blk_queue_thread(void *arg)
 {
 	struct blk_queue *q = arg;
 
+	/* If this fails (logged), the vCPU filter it inherited still holds. */
+	sandbox_thread_enter(SANDBOX_DEVICE);
 	do
 		blk_queue_run(q);
 	while (!blk_queue_wait(q));

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../vmm/log.h"
+#include "../vmm/sandbox.h"
 #include "../vmm/timeline.h"
 #include "console.h"
 
@@ -150,6 +151,8 @@ static void *console_tx_thread(void *arg)
 	 */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	/* If this fails (logged), the vCPU filter it inherited still holds. */
+	sandbox_thread_enter(SANDBOX_DEVICE);
 	/* Buffers may have been posted before DRIVER_OK: drain before the first wait. */
 	while (console_tx_drain(c)) {
 		if (poll(p, 2, -1) < 0 && errno != EINTR) {

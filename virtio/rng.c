@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../vmm/log.h"
+#include "../vmm/sandbox.h"
 #include "rng.h"
 
 #define RNG_Q 0
@@ -101,6 +102,8 @@ static void *rng_thread(void *arg)
 	/* Signals are for the main loop and the vCPUs. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	/* If this fails (logged), the vCPU filter it inherited still holds. */
+	sandbox_thread_enter(SANDBOX_DEVICE);
 	/* Buffers may have been posted before DRIVER_OK: drain before the first wait. */
 	while (rng_drain(r)) {
 		if (poll(p, 2, -1) < 0 && errno != EINTR) {

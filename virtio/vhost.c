@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../vmm/log.h"
+#include "../vmm/sandbox.h"
 #include "vhost.h"
 
 static int vhost_sys_ioctl(int fd, unsigned long req, void *arg)
@@ -164,6 +165,8 @@ static void *vhost_relay_thread(void *arg)
 	/* Signals are for the main loop and the vCPUs. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	/* If this fails (logged), the filter it inherited still holds. */
+	sandbox_thread_enter(SANDBOX_DEVICE);
 	for (unsigned i = 0; i < v->nr_rings; i++) {
 		if (v->relay_fd[i] < 0)
 			continue;

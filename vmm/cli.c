@@ -256,6 +256,14 @@ FLAG_HANDLER(opt_rng, rng)
 FLAG_HANDLER(opt_reboot, reboot)
 FLAG_HANDLER(opt_help, help)
 
+static int opt_sandbox(struct vm_config *cfg, const char *arg, char *err, size_t len)
+{
+	if (strcmp(arg, "on") && strcmp(arg, "off"))
+		return err_set(err, len, -EINVAL, "--sandbox takes on or off, not '%s'", arg);
+	cfg->no_sandbox = strcmp(arg, "off") == 0;
+	return 0;
+}
+
 static int opt_debug(struct vm_config *cfg, const char *arg, char *err, size_t len)
 {
 	(void)arg, (void)err, (void)len;
@@ -297,6 +305,8 @@ static const struct cli_opt run_opts[] = {
 	  opt_timeout },
 	{ 0, "reboot", NULL, "When the guest resets, restart the VM instead of exiting (3)",
 	  opt_reboot },
+	{ 0, "sandbox", "<on|off>",
+	  "seccomp filter on armlet's threads once the VM is built (default on)", opt_sandbox },
 	{ 0, "pmu", NULL, "Create a PMUv3 for each vCPU", opt_pmu },
 	{ 0, "nodefaults", NULL, "Disable implicit default devices", opt_nodefaults },
 	{ 0, "dump-dtb", "<file>", "Write the generated device tree to <file> and exit",

@@ -46,6 +46,7 @@ struct vm_config {
 	bool testdev;	 /* map the armlet test device */
 	bool rng;	 /* --rng: virtio-rng */
 	bool reboot;	 /* --reboot: a guest reset restarts the VM instead of ending it */
+	bool no_sandbox; /* --sandbox=off: no seccomp filter (debugging) */
 	bool help;	 /* -h: print usage, run nothing */
 };
 

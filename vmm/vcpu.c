@@ -13,6 +13,7 @@
 #include "exitcode.h"
 #include "kvm.h"
 #include "log.h"
+#include "sandbox.h"
 #include "vcpu.h"
 
 #define CORE_REG(name)                                                                             \
@@ -393,6 +394,10 @@ static void *vcpu_thread(void *arg)
 
 	snprintf(name, sizeof(name), "vcpu%u", v->id);
 	pthread_setname_np(pthread_self(), name);
+	if (sandbox_thread_enter(SANDBOX_VCPU)) {
+		vcpu_fatal(v, "cannot narrow the seccomp sandbox");
+		return NULL;
+	}
 	if (vcpu_set_run_sigmask(v)) {
 		vcpu_fatal(v, "KVM_SET_SIGNAL_MASK failed");
 		return NULL;

@@ -17,6 +17,7 @@
 #   9p      mount the share "t", check and write files (see t-46)
 #   9p-ro   mount the read-only share "t": reads work, writes fail
 #   sleep   stay up until stopped, printing "L2: tick N" every 0.5 s
+#   blk-crash=SEED  write SEED's pattern to /dev/vda, fsync, say so, then sleep
 #   reboot=HOW  (armlet --reboot, with /dev/vda zeroed) first boot: mark the
 #           disk, then reset: HOW is reset (reboot -f) or panic (with
 #           panic=-1); second boot, finding the mark: pass, or with
@@ -127,6 +128,15 @@ vsock)
 	;;
 sleep)
 	# A guest that never ends on its own; the ticks show whether it runs.
+	ticks
+	;;
+blk-crash=*)
+	# t-56: SEED's pattern to /dev/vda, flushed (fsync: virtio FLUSH),
+	# reported, then run on until armlet is killed.
+	seed=${what#blk-crash=}
+	yes "armlet-crash-$seed" | head -c 1049000 >/tmp/p
+	dd if=/tmp/p of=/dev/vda bs=65536 conv=fsync 2>/dev/null || exit 1
+	echo "L2: flushed $seed"
 	ticks
 	;;
 reboot=*)

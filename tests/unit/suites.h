@@ -32,5 +32,6 @@ Suite *rvic_suite(void);
 Suite *vhost_suite(void);
 Suite *vsock_suite(void);
 Suite *p9_suite(void);
+Suite *sandbox_suite(void);
 
 #endif
