@@ -25,9 +25,10 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 COMMON_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g $(WARN) -MMD -MP
 CFLAGS ?=
 ARM64_CFLAGS := $(COMMON_CFLAGS) -DARMLET_VERSION='"$(VERSION)"' \
-	$(if $(ARM64_SYSROOT),-I$(ARM64_SYSROOT)/usr/include) $(CFLAGS)
-ARM64_LDFLAGS := -static $(if $(ARM64_SYSROOT),-L$(ARM64_SYSROOT)/usr/lib/aarch64-linux-gnu)
-ARM64_LIBS := -lfdt -lz -luring -laio -lpthread -lm
+	$(if $(ARM64_SYSROOT),-I$(ARM64_SYSROOT)/usr/include) -I.cache/slirp-root/include $(CFLAGS)
+ARM64_LDFLAGS := -static $(if $(ARM64_SYSROOT),-L$(ARM64_SYSROOT)/usr/lib/aarch64-linux-gnu) \
+	-L.cache/slirp-root/lib -L.cache/slirp-root/usr/lib/aarch64-linux-gnu
+ARM64_LIBS := -lfdt -lz -luring -laio -lslirp -lglib-2.0 -lpcre2-8 -lpthread -lm
 
 # Portable sources: no KVM, so they also build natively for the unit tests.
 PORTABLE_SRCS := \
@@ -39,15 +40,18 @@ PORTABLE_SRCS := \
 	virtio/virtio.c virtio/pci.c virtio/pci_common.c virtio/pci_irq.c virtio/blk.c \
 	virtio/blk_req.c virtio/blk_uring.c virtio/blk_aio.c virtio/blk_sync.c virtio/console.c \
 	virtio/rng.c vmm/hostcheck_report.c irqchip/gicv2m.c irqchip/gicv2_user_core.c \
-	vmm/summary_json.c
+	vmm/summary_json.c virtio/net.c virtio/net_spec.c virtio/net_hdr.c virtio/net_tap.c
 # arm64 programs and libraries scripts/setup unpacks (busybox, e2fsprogs, libfdt).
 ARM64_ROOT := .cache/arm64-root
 # KVM sources: arm64 only.
 KVM_SRCS := main.c vmm/kvm.c vmm/vcpu.c vmm/loop.c vmm/fastpath_kvm.c vmm/board.c \
 	vmm/summary.c irqchip/select.c irqchip/vgic_v3.c irqchip/vgic_its.c irqchip/vgic_v2.c \
 	irqchip/gicv2_user.c vmm/hostcheck.c
+# libslirp-only sources: arm64 only (scripts/setup builds the static libslirp).
+SLIRP_SRCS := virtio/net_user.c
+SLIRP_ROOT := .cache/slirp-root
 
-ARM64_OBJS := $(patsubst %.c,$(BUILD)/arm64/%.o,$(PORTABLE_SRCS) $(KVM_SRCS))
+ARM64_OBJS := $(patsubst %.c,$(BUILD)/arm64/%.o,$(PORTABLE_SRCS) $(KVM_SRCS) $(SLIRP_SRCS))
 
 .PHONY: all clean check check-format check-unit check-integration boot setup guests format unit
 all: $(BUILD)/armlet
@@ -148,7 +152,7 @@ BENCH_ARGS ?=
 bench: $(BUILD)/armlet
 	scripts/bench $(BENCH_ARGS) $(NESTED_ARGS)
 
-FORMAT_SRCS = $(PORTABLE_SRCS) $(KVM_SRCS) $(UNIT_SRCS) $(wildcard */*.h */*/*.h) \
+FORMAT_SRCS = $(PORTABLE_SRCS) $(KVM_SRCS) $(SLIRP_SRCS) $(UNIT_SRCS) $(wildcard */*.h */*/*.h) \
 	tests/integration/dtbcheck.c $(wildcard tests/guests/*.c tests/guests/lib/*.[ch])
 
 format:

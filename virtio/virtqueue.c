@@ -241,24 +241,51 @@ int virtq_pop(struct virtq *vq, struct virtq_chain *chain)
 
 /* --- completing and notifying ----------------------------------------------- */
 
-int virtq_push(struct virtq *vq, uint16_t head, uint32_t written)
+int virtq_push_batch(struct virtq *vq, const struct virtq_used_elem *elems, unsigned n)
 {
-	struct virtq_used_elem *e;
+	uint16_t in_flight = (uint16_t)(vq->last_avail_idx - vq->used_idx);
 
 	if (vq->broken)
 		return -EIO;
 	/* Every used entry answers one popped chain: the used ring cannot overrun. */
-	if (head >= vq->num || vq->used_idx == vq->last_avail_idx)
+	if (n > in_flight)
 		return -EINVAL;
-	e = &vq->used->ring[vq->used_idx & (vq->num - 1)];
-	__atomic_store_n(&e->id, htole32(head), __ATOMIC_RELAXED);
-	__atomic_store_n(&e->len, htole32(written), __ATOMIC_RELAXED);
-	vq->used_idx++;
+	for (unsigned i = 0; i < n; i++)
+		if (elems[i].id >= vq->num)
+			return -EINVAL;
+	for (unsigned i = 0; i < n; i++) {
+		struct virtq_used_elem *e =
+		    &vq->used->ring[(uint16_t)(vq->used_idx + i) & (vq->num - 1)];
+
+		__atomic_store_n(&e->id, htole32(elems[i].id), __ATOMIC_RELAXED);
+		__atomic_store_n(&e->len, htole32(elems[i].len), __ATOMIC_RELAXED);
+	}
+	vq->used_idx = (uint16_t)(vq->used_idx + n);
 	/*
-	 * Release: the element and the data the device wrote into the buffers
-	 * are visible before the index that hands them over (§2.7.8.2).
+	 * Release: the elements and the data the device wrote into the buffers
+	 * are visible before the index that hands them over (§2.7.8.2), all
+	 * of them at once.
 	 */
 	__atomic_store_n(&vq->used->idx, htole16(vq->used_idx), __ATOMIC_RELEASE);
+	return 0;
+}
+
+int virtq_push(struct virtq *vq, uint16_t head, uint32_t written)
+{
+	struct virtq_used_elem e = { .id = head, .len = written };
+
+	return virtq_push_batch(vq, &e, 1);
+}
+
+int virtq_unpop(struct virtq *vq, unsigned n)
+{
+	uint16_t in_flight = (uint16_t)(vq->last_avail_idx - vq->used_idx);
+
+	if (vq->broken)
+		return -EIO;
+	if (n > in_flight)
+		return -EINVAL;
+	vq->last_avail_idx = (uint16_t)(vq->last_avail_idx - n);
 	return 0;
 }
 

@@ -6,17 +6,19 @@
 
 #include "../virtio/blk.h"
 #include "../virtio/console.h"
+#include "../virtio/net.h"
 #include "../virtio/pci.h"
 #include "../virtio/rng.h"
 #include "board.h"
 #include "log.h"
 
-enum board_virtio_kind { BOARD_BLK, BOARD_CONSOLE, BOARD_RNG };
+enum board_virtio_kind { BOARD_BLK, BOARD_CONSOLE, BOARD_RNG, BOARD_NET };
 
 static const char *const board_virtio_kind_names[] = {
 	[BOARD_BLK] = "blk",
 	[BOARD_CONSOLE] = "console",
 	[BOARD_RNG] = "rng",
+	[BOARD_NET] = "net",
 };
 
 /* One virtio device and its transport; allocated whole, never moved. */
@@ -30,6 +32,7 @@ struct board_virtio {
 		struct blk blk;
 		struct virtio_console console;
 		struct virtio_rng rng;
+		struct virtio_net net;
 	} u;
 };
 
@@ -148,6 +151,50 @@ static int board_add_rng(struct board *b, char *err, size_t len)
 	return ret ?: board_attach(b, bv, &bv->u.rng.vdev, err, len);
 }
 
+/* One -n NIC (index counts the NICs, for default MACs and names); mode=none adds nothing. */
+static int board_add_net(struct board *b, unsigned *index, const char *arg, char *err, size_t len)
+{
+	static const struct net_backend_ops *const ops[] = {
+		[NET_MODE_USER] = &net_user_ops,
+		[NET_MODE_TAP] = &net_tap_ops,
+	};
+	struct board_virtio *bv;
+	struct net_spec spec;
+	char why[320];
+	int ret;
+
+	ret = net_spec_parse(arg, &spec, why, sizeof(why));
+	if (ret)
+		return err_set(err, len, ret, "--network: %s", why);
+	if (spec.mode == NET_MODE_NONE)
+		return 0;
+	bv = board_new_virtio(b, BOARD_NET);
+	if (!bv)
+		return -ENOMEM;
+	ret = virtio_net_init(&bv->u.net, &spec, (*index)++, b->vm->cfg->name, ops[spec.mode],
+			      &b->vm->mem, err, len);
+	if (ret)
+		return ret;
+	bv->dev = &bv->u.net.vdev; /* from here, destroy() owns what the backend opens */
+	ret = spec.mode == NET_MODE_TAP ? net_tap_open(&bv->u.net, err, len)
+					: net_user_open(&bv->u.net, err, len);
+	return ret ?: board_attach(b, bv, &bv->u.net.vdev, err, len);
+}
+
+static int board_add_nets(struct board *b, char *err, size_t len)
+{
+	const struct vm_config *cfg = b->vm->cfg;
+	unsigned index = 0;
+	int ret = 0;
+
+	/* Like kvmtool: one user-mode NIC unless told otherwise. */
+	if (!cfg->nr_nets && !cfg->nodefaults)
+		return board_add_net(b, &index, "mode=user", err, len);
+	for (unsigned i = 0; !ret && i < cfg->nr_nets; i++)
+		ret = board_add_net(b, &index, cfg->nets[i], err, len);
+	return ret;
+}
+
 int board_init(struct board *b, struct vm *vm, char *err, size_t len)
 {
 	const struct vm_config *cfg = vm->cfg;
@@ -166,6 +213,8 @@ int board_init(struct board *b, struct vm *vm, char *err, size_t len)
 		ret = board_add_console(b, err, len);
 	if (!ret && cfg->rng)
 		ret = board_add_rng(b, err, len);
+	if (!ret)
+		ret = board_add_nets(b, err, len);
 	if (ret == -ENOMEM && !err[0])
 		err_set(err, len, ret, "out of memory for the virtio devices");
 	return ret;

@@ -10,6 +10,7 @@
 #include "log.h"
 
 #define CONFIG_MAX_DISKS 8
+#define CONFIG_MAX_NICS	 8
 
 enum console_kind {
 	CONSOLE_SERIAL, /* the 16550 UART: ttyS0 */
@@ -29,6 +30,9 @@ struct vm_config {
 	/* -d: PATH[,ro][,direct][,io=...] each, parsed by blk_spec_parse() */
 	const char *disks[CONFIG_MAX_DISKS];
 	unsigned nr_disks;
+	/* -n: mode=...[,tapif=...] each, parsed by net_spec_parse() */
+	const char *nets[CONFIG_MAX_NICS];
+	unsigned nr_nets;
 	enum console_kind console; /* --console */
 	const char *console_log;   /* --console-log: a copy of the guest's output */
 	const char *stats_path;	   /* --stats=FILE; "-" for stderr; NULL: no summary */

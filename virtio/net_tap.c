@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mode=tap: a Linux tap (Documentation/networking/tuntap.rst) with
+ * IFF_VNET_HDR, so every frame carries the virtio-net header both ways and
+ * the checksum and segmentation offloads pass through to the host stack:
+ * TUNSETOFFLOAD says which of them the guest accepted. One thread serves
+ * both queues (net_fd_loop()).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <net/if_arp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../vmm/log.h"
+#include "net.h"
+
+#define NET_TAP_FEATURES                                                                           \
+	(VIRTIO_BIT(VIRTIO_NET_F_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) |                     \
+	 VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO4) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO6) |               \
+	 VIRTIO_BIT(VIRTIO_NET_F_GUEST_ECN) | VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4) |                 \
+	 VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO6) | VIRTIO_BIT(VIRTIO_NET_F_HOST_ECN) |                  \
+	 VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF))
+
+static void *net_tap_thread(void *arg)
+{
+	struct virtio_net *n = arg;
+	sigset_t all;
+
+	/* Signals are for the main loop and the vCPUs. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	net_fd_loop(n);
+	return NULL;
+}
+
+static int net_tap_start(struct virtio_net *n)
+{
+	unsigned off = net_tun_offloads(n->vdev.features);
+	int ret;
+
+	if (ioctl(n->fd, TUNSETOFFLOAD, off) < 0) {
+		ret = -errno;
+		log_error("%s: TUNSETOFFLOAD %#x: %s", n->name, off, strerror(-ret));
+		return ret;
+	}
+	ret = pthread_create(&n->thread, NULL, net_tap_thread, n);
+	if (ret)
+		return -ret;
+	pthread_setname_np(n->thread, "virtio-net");
+	return 0;
+}
+
+static void net_tap_stop(struct virtio_net *n)
+{
+	pthread_join(n->thread, NULL);
+}
+
+const struct net_backend_ops net_tap_ops = {
+	.name = "tap",
+	.features = NET_TAP_FEATURES,
+	.start = net_tap_start,
+	.stop = net_tap_stop,
+};
+
+/* Brings a tap armlet created up, with host_mac, as kvmtool does without a script. */
+static int net_tap_up(struct virtio_net *n, const char *ifname)
+{
+	struct ifreq ifr = { 0 };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret = 0;
+
+	if (s < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
+	memcpy(ifr.ifr_hwaddr.sa_data, n->spec.host_mac, 6);
+	if (ioctl(s, SIOCSIFHWADDR, &ifr) < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		ret = -errno;
+	ifr.ifr_flags |= IFF_UP;
+	if (!ret && ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		ret = -errno;
+	close(s);
+	return ret;
+}
+
+static int net_tap_error(struct virtio_net *n, int ret, const char *what, char *err, size_t len)
+{
+	const char *hint = "";
+
+	if (ret == -EPERM || ret == -EACCES)
+		hint = n->spec.tapif[0]
+			   ? " (the tap belongs to another user: create it with "
+			     "'ip tuntap add NAME mode tap user $USER')"
+			   : " (creating a tap needs CAP_NET_ADMIN: run as root, or "
+			     "create one with 'ip tuntap add NAME mode tap user $USER' "
+			     "and pass tapif=NAME)";
+	else if (ret == -ENOENT || ret == -ENODEV)
+		hint = " (load the tun module: modprobe tun)";
+	return err_set(err, len, ret, "%s: %s: %s%s", n->name, what, strerror(-ret), hint);
+}
+
+int net_tap_open(struct virtio_net *n, char *err, size_t len)
+{
+	struct ifreq ifr = { 0 };
+	int hdr_len = sizeof(struct virtio_net_hdr), ret;
+
+	n->fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (n->fd < 0)
+		return net_tap_error(n, -errno, "cannot open /dev/net/tun", err, len);
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	/* An empty name lets the kernel pick tapN. */
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", n->spec.tapif);
+	if (ioctl(n->fd, TUNSETIFF, &ifr) < 0)
+		return net_tap_error(n, -errno,
+				     n->spec.tapif[0] ? "cannot attach to the tap"
+						      : "cannot create a tap",
+				     err, len);
+	/* VERSION_1: the header always has num_buffers (virtio 1.2 §5.1.6). */
+	if (ioctl(n->fd, TUNSETVNETHDRSZ, &hdr_len) < 0)
+		return net_tap_error(n, -errno, "TUNSETVNETHDRSZ", err, len);
+	/* No offload until the guest negotiated it: net_tap_start() sets them. */
+	if (ioctl(n->fd, TUNSETOFFLOAD, 0) < 0)
+		return net_tap_error(n, -errno, "TUNSETOFFLOAD", err, len);
+	if (!n->spec.tapif[0] || n->spec.host_mac_set) {
+		ret = net_tap_up(n, ifr.ifr_name);
+		if (ret)
+			return net_tap_error(n, ret, "cannot set the tap's MAC or bring it up", err,
+					     len);
+	}
+	snprintf(n->spec.tapif, sizeof(n->spec.tapif), "%s", ifr.ifr_name);
+	log_info("%s: tap %s", n->name, n->spec.tapif);
+	return 0;
+}
