@@ -116,13 +116,14 @@ L2_INITRAMFS := $(BUILD)/l2/initramfs.cpio.gz
 
 # Modules built into some kernels are skipped with a note. ext4 finds its
 # checksum through the crypto API, which modules.dep cannot know: crc32c_generic.
-L2_MODULES := virtio_pci virtio_blk virtio_console virtio_rng crc32c_generic ext4
+L2_MODULES := virtio_pci virtio_blk virtio_console virtio_rng crc32c_generic ext4 virtio_net
 L2_PROGRAMS := /sbin/mke2fs /sbin/e2fsck
 
 $(L2_INITRAMFS): scripts/mk-l2-initramfs scripts/lib/initramfs.sh tests/integration/l2-body.sh Makefile \
-		| $(SETUP_STAMP)
+		tests/integration/l2-net.sh | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
 	scripts/mk-l2-initramfs $(addprefix --module ,$(L2_MODULES)) \
+		--file tests/integration/l2-net.sh:/l2-net.sh \
 		$(addprefix --bin $(ARM64_ROOT):,$(L2_PROGRAMS)) $@ tests/integration/l2-body.sh
 
 # The same kernel gzip-compressed, as several distributions ship it.

@@ -147,7 +147,7 @@ static int net_spec_option(struct net_spec *s, const char *opt, size_t n, const 
 				       "network '%s': unknown mode '%.*s' (tap, user or none)", arg,
 				       (int)vn, v);
 	} else if (net_key_is(opt, n, "tapif", &v, &vn)) {
-		if (vn >= sizeof(s->tapif) || memchr(v, '/', vn))
+		if (!vn || vn >= sizeof(s->tapif) || memchr(v, '/', vn))
 			return err_set(err, len, -EINVAL,
 				       "network '%s': tapif is not an interface name (at most %d "
 				       "characters, no '/')",

@@ -81,3 +81,15 @@ detect_host_gic() {
 stat_of() {
 	sed -n "/\"$2\": {/,/}/p" "$1" | sed -n "s/^ *\"$3\": \([0-9]*\),\{0,1\}$/\1/p" | head -n 1
 }
+
+# tell_done HOST PORT: send "done" to an L2 guest's `nc -l` (l2-net.sh) until
+# its console ($T/out) shows it arrived; 60 tries, a second apart.
+tell_done() {
+	_i=0
+	until grep -q "L2: got done" "$T/out"; do
+		_i=$((_i + 1))
+		[ $_i -le 60 ] || fail "cannot tell L2 we are done"
+		echo done | nc "$1" "$2" >/dev/null 2>&1
+		sleep 1
+	done
+}

@@ -28,5 +28,6 @@ Suite *virtio_console_suite(void);
 Suite *virtio_rng_suite(void);
 Suite *control_suite(void);
 Suite *hostcheck_suite(void);
+Suite *virtio_net_suite(void);
 
 #endif
