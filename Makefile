@@ -40,7 +40,8 @@ PORTABLE_SRCS := \
 	virtio/virtio.c virtio/pci.c virtio/pci_common.c virtio/pci_irq.c virtio/blk.c \
 	virtio/blk_req.c virtio/blk_uring.c virtio/blk_aio.c virtio/blk_sync.c virtio/console.c \
 	virtio/rng.c vmm/hostcheck_report.c irqchip/gicv2m.c irqchip/gicv2_user_core.c \
-	vmm/summary_json.c virtio/net.c virtio/net_spec.c virtio/net_hdr.c virtio/net_tap.c
+	vmm/summary_json.c virtio/vhost.c \
+	virtio/net.c virtio/net_spec.c virtio/net_hdr.c virtio/net_tap.c
 # arm64 programs and libraries scripts/setup unpacks (busybox, e2fsprogs, libfdt).
 ARM64_ROOT := .cache/arm64-root
 # KVM sources: arm64 only.

@@ -179,10 +179,32 @@ void vp_needs_reset(struct virtio_dev *dev)
 	vp_notify_config(dev);
 }
 
+/*
+ * The vector's eventfd itself: a write to it is what vp_msix_deliver()
+ * does for a bound vector, and while the vector is off the count waits in
+ * it (vp_msix_update() delivers it when bound again, the PBA shows it).
+ * Not for the slow path: nothing reads the eventfd there.
+ */
+static int vp_queue_irqfd(struct virtio_dev *dev, unsigned q)
+{
+	struct virtio_pci *vp = dev->transport;
+	unsigned v;
+
+	if (q >= dev->nr_queues)
+		return -EINVAL;
+	if (!LOAD(&vp->msix_enabled) || LOAD(&vp->msi_slow))
+		return -ENOSYS;
+	v = LOAD(&vp->queues[q].msix_vector);
+	if (v >= vp->nr_vectors || LOAD(&vp->vec_state[v]) == VEC_SLOW)
+		return -ENOSYS;
+	return vp->vec_fd[v];
+}
+
 const struct virtio_transport_ops vp_transport_ops = {
 	.notify_queue = vp_notify_queue,
 	.notify_config = vp_notify_config,
 	.needs_reset = vp_needs_reset,
+	.queue_irqfd = vp_queue_irqfd,
 };
 
 /* --- MSI-X: locked side --------------------------------------------------------- */

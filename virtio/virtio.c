@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The device side's helpers of virtio.h: kicks in, notifications out. */
+#include <errno.h>
 #include <stdint.h>
 #include <unistd.h>
 
@@ -25,6 +26,21 @@ void virtio_queue_interrupt(struct virtio_dev *dev, unsigned q, uint16_t old_use
 		return;
 	virtio_stat_add(&vq->interrupts, 1);
 	dev->transport_ops->notify_queue(dev, q);
+}
+
+void virtio_queue_notify(struct virtio_dev *dev, unsigned q)
+{
+	if (q >= dev->nr_queues)
+		return;
+	virtio_stat_add(&dev->queues[q].interrupts, 1);
+	dev->transport_ops->notify_queue(dev, q);
+}
+
+int virtio_queue_irqfd(struct virtio_dev *dev, unsigned q)
+{
+	if (!dev->transport_ops->queue_irqfd)
+		return -ENOSYS;
+	return dev->transport_ops->queue_irqfd(dev, q);
 }
 
 void virtio_dev_needs_reset(struct virtio_dev *dev)

@@ -123,6 +123,19 @@ struct virtio_transport_ops {
 	 * (virtio 1.2 §2.1.2). The device stops using its queues itself.
 	 */
 	void (*needs_reset)(struct virtio_dev *dev);
+	/*
+	 * Optional, for backends that complete buffers outside armlet (vhost,
+	 * virtio/vhost.h): an eventfd whose every write raises queue q's used
+	 * buffer notification with no armlet thread in between (its MSI-X
+	 * vector bound through an irqfd; a write while the vector is masked
+	 * stays pending, as virtio.h's interrupts do). Owned by the transport:
+	 * valid until the device's reset() returns; never close it. -ENOSYS
+	 * when that queue's notification needs armlet (INTx, no vector, no
+	 * irqfd on this host): call virtio_queue_notify() from a relay then.
+	 * The answer holds from activate() to reset() (the driver cannot move
+	 * a queue's vector while DRIVER_OK).
+	 */
+	int (*queue_irqfd)(struct virtio_dev *dev, unsigned q);
 };
 
 struct virtio_queue {
@@ -176,6 +189,15 @@ bool virtio_queue_kick_read(struct virtio_dev *dev, unsigned q);
  * index old_used: notifies the driver if the ring says it wants it.
  */
 void virtio_queue_interrupt(struct virtio_dev *dev, unsigned q, uint16_t old_used);
+
+/*
+ * Sends queue q's used buffer notification unconditionally: for backends
+ * that already applied the ring's suppression rules (vhost's call eventfd).
+ */
+void virtio_queue_notify(struct virtio_dev *dev, unsigned q);
+
+/* The transport's queue_irqfd op, or -ENOSYS where it has none. */
+int virtio_queue_irqfd(struct virtio_dev *dev, unsigned q);
 
 /* Marks the device broken (see needs_reset above). */
 void virtio_dev_needs_reset(struct virtio_dev *dev);

@@ -33,6 +33,7 @@ int main(void)
 	srunner_add_suite(sr, virtio_rng_suite());
 	srunner_add_suite(sr, control_suite());
 	srunner_add_suite(sr, hostcheck_suite());
+	srunner_add_suite(sr, vhost_suite());
 	srunner_add_suite(sr, virtio_net_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

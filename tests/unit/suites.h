@@ -28,6 +28,7 @@ Suite *virtio_console_suite(void);
 Suite *virtio_rng_suite(void);
 Suite *control_suite(void);
 Suite *hostcheck_suite(void);
+Suite *vhost_suite(void);
 Suite *virtio_net_suite(void);
 
 #endif
