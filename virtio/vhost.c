@@ -10,6 +10,7 @@
 #include <linux/vhost.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -64,38 +65,55 @@ fail:
 	return ret;
 }
 
-int vhost_open(struct vhost *v, const char *path, const char *name, char *err, size_t errlen)
+/* "/dev/vhost-vsock" -> "vhost_vsock", for the hint of a missing device. */
+static void vhost_module_name(const char *path, char *out, size_t len)
+{
+	const char *base = strrchr(path, '/');
+
+	snprintf(out, len, "%s", base ? base + 1 : path);
+	for (char *c = out; *c; c++)
+		if (*c == '-')
+			*c = '_';
+}
+
+int vhost_open(struct vhost *v, const char *path, const char *name, vhost_ioctl_fn ioctl_fn,
+	       char *err, size_t errlen)
 {
 	int fd = open(path, O_RDWR | O_CLOEXEC);
+	char module[64];
 	int ret;
 
-	if (fd < 0) {
-		ret = -errno;
-		memset(v, 0, sizeof(*v));
-		v->fd = v->stop_fd = -1;
-		return err_set(err, errlen, ret, "%s: cannot open %s: %s (%s)", name, path,
-			       strerror(-ret),
-			       ret == -ENOENT ? "load the vhost module, e.g. modprobe vhost_vsock"
-					      : "armlet needs read and write access to it");
-	}
-	return vhost_init_fd(v, fd, name, NULL, err, errlen);
+	if (fd >= 0)
+		return vhost_init_fd(v, fd, name, ioctl_fn, err, errlen);
+	ret = -errno;
+	memset(v, 0, sizeof(*v));
+	v->fd = v->stop_fd = -1;
+	if (ret != -ENOENT)
+		return err_set(err, errlen, ret,
+			       "%s: cannot open %s: %s (armlet needs read and "
+			       "write access to it)",
+			       name, path, strerror(-ret));
+	vhost_module_name(path, module, sizeof(module));
+	return err_set(err, errlen, ret, "%s: cannot open %s: %s (load the module: modprobe %s)",
+		       name, path, strerror(-ret), module);
 }
 
 /* One region: guest RAM (VHOST_PAGE_SIZE-aligned, as guest_mem_map() maps it). */
 static int vhost_set_mem(struct vhost *v, const struct guest_mem *mem)
 {
-	struct {
+	/* struct vhost_memory ends in a flexible array: room for one region behind it. */
+	union {
 		struct vhost_memory hdr;
-		struct vhost_memory_region region;
-	} table = {
-		.hdr.nregions = 1,
-		.region = {
-			.guest_phys_addr = mem->gpa,
-			.memory_size = mem->size,
-			.userspace_addr = (uintptr_t)mem->hva,
-		},
-	};
+		uint8_t raw[sizeof(struct vhost_memory) + sizeof(struct vhost_memory_region)];
+	} table;
 
+	memset(&table, 0, sizeof(table));
+	table.hdr.nregions = 1;
+	table.hdr.regions[0] = (struct vhost_memory_region){
+		.guest_phys_addr = mem->gpa,
+		.memory_size = mem->size,
+		.userspace_addr = (uintptr_t)mem->hva,
+	};
 	return vhost_call(v, VHOST_SET_MEM_TABLE, &table);
 }
 

@@ -57,11 +57,13 @@ struct vhost {
 
 /*
  * Opens path (O_RDWR | O_CLOEXEC), becomes its owner (VHOST_SET_OWNER) and
- * reads its features. Returns 0 or -errno with a one-line reason in err
- * (e.g. "cannot open /dev/vhost-vsock: No such file or directory (load the
- * vhost_vsock module)").
+ * reads its features, through ioctl_fn (NULL: ioctl(2)). Returns 0 or
+ * -errno with a one-line reason in err ("virtio-vsock: cannot open
+ * /dev/vhost-vsock: No such file or directory (load the module: modprobe
+ * vhost_vsock)").
  */
-int vhost_open(struct vhost *v, const char *path, const char *name, char *err, size_t errlen);
+int vhost_open(struct vhost *v, const char *path, const char *name, vhost_ioctl_fn ioctl_fn,
+	       char *err, size_t errlen);
 
 /*
  * The same on an fd already open, through ioctl_fn (NULL: ioctl(2)). The

@@ -223,9 +223,10 @@ START_TEST(test_open_missing)
 	char err[160];
 
 	ck_assert_int_eq(
-	    vhost_open(&w, "/nonexistent/vhost-vsock", "virtio-vsock", err, sizeof(err)), -ENOENT);
+	    vhost_open(&w, "/nonexistent/vhost-vsock", "virtio-vsock", NULL, err, sizeof(err)),
+	    -ENOENT);
 	ck_assert_ptr_nonnull(strstr(err, "cannot open /nonexistent/vhost-vsock"));
-	ck_assert_ptr_nonnull(strstr(err, "modprobe"));
+	ck_assert_ptr_nonnull(strstr(err, "modprobe vhost_vsock"));
 	ck_assert_int_eq(w.fd, -1);
 	vhost_close(&w);
 }
