@@ -317,6 +317,7 @@ static void net_destroy(struct virtio_dev *dev)
 
 	if (n->be_ops->destroy)
 		n->be_ops->destroy(n);
+	vhost_close(&n->vhost);
 	if (n->fd >= 0)
 		close(n->fd);
 	close(n->stop_fd);
@@ -339,6 +340,7 @@ int virtio_net_init(struct virtio_net *n, const struct net_spec *spec, unsigned 
 
 	memset(n, 0, sizeof(*n));
 	n->fd = -1;
+	n->vhost.fd = n->vhost.stop_fd = -1;
 	n->spec = *spec;
 	n->index = index;
 	n->be_ops = ops;

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "../vmm/mem.h"
+#include "vhost.h"
 #include "virtio.h"
 
 /* Feature bits (virtio 1.2 §5.1.3). */
@@ -163,6 +164,7 @@ struct net_backend_ops {
 };
 
 extern const struct net_backend_ops net_tap_ops;
+extern const struct net_backend_ops net_vhost_ops; /* tap with vhost=1 */
 extern const struct net_backend_ops net_user_ops;
 
 /* Frames waiting for receive buffers in the user backend (slirp's ACKs, ARP...). */
@@ -182,9 +184,10 @@ struct virtio_net {
 	unsigned index;
 
 	const struct net_backend_ops *be_ops;
-	void *be;    /* the backend's own state */
-	int fd;	     /* tap: the tap; -1 otherwise */
-	int stop_fd; /* eventfd: stop() wakes the thread */
+	void *be;	    /* the backend's own state */
+	int fd;		    /* tap: the tap; -1 otherwise */
+	struct vhost vhost; /* vhost=1: /dev/vhost-net; fd -1 otherwise */
+	int stop_fd;	    /* eventfd: stop() wakes the thread */
 	bool stopping;
 	bool running;
 	pthread_t thread;
@@ -212,7 +215,9 @@ int virtio_net_init(struct virtio_net *n, const struct net_spec *spec, unsigned 
 
 /*
  * Opens the tap (spec.tapif, or a new one) with IFF_VNET_HDR and sets
- * n->fd. A new tap needs CAP_NET_ADMIN. Returns 0 or -errno with a message.
+ * n->fd; with vhost=1 also /dev/vhost-net (n->vhost), and the offered
+ * features shrink to what it can carry. A new tap needs CAP_NET_ADMIN.
+ * Returns 0 or -errno with a message.
  */
 int net_tap_open(struct virtio_net *n, char *err, size_t len);
 

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
+#include <linux/vhost.h>
 #include <net/if_arp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -40,16 +41,25 @@ static void *net_tap_thread(void *arg)
 	return NULL;
 }
 
-static int net_tap_start(struct virtio_net *n)
+/* The offloads the guest accepted, for what the tap hands it. */
+static int net_tap_offload(struct virtio_net *n)
 {
 	unsigned off = net_tun_offloads(n->vdev.features);
-	int ret;
+	int ret = 0;
 
 	if (ioctl(n->fd, TUNSETOFFLOAD, off) < 0) {
 		ret = -errno;
 		log_error("%s: TUNSETOFFLOAD %#x: %s", n->name, off, strerror(-ret));
-		return ret;
 	}
+	return ret;
+}
+
+static int net_tap_start(struct virtio_net *n)
+{
+	int ret = net_tap_offload(n);
+
+	if (ret)
+		return ret;
 	ret = pthread_create(&n->thread, NULL, net_tap_thread, n);
 	if (ret)
 		return -ret;
@@ -68,6 +78,71 @@ const struct net_backend_ops net_tap_ops = {
 	.start = net_tap_start,
 	.stop = net_tap_stop,
 };
+
+/* --- vhost=1: the kernel serves the rings, the tap carries the offloads ------------ */
+
+static const unsigned net_vhost_rings[] = { VIRTIO_NET_RXQ, VIRTIO_NET_TXQ };
+
+/* VHOST_NET_SET_BACKEND on both rings: fd the tap, or -1 to detach it. */
+static int net_vhost_backend(struct virtio_net *n, int fd)
+{
+	int ret = 0;
+
+	for (unsigned i = 0; i < 2; i++) {
+		struct vhost_vring_file f = { .index = i, .fd = fd };
+
+		if (n->vhost.ioctl(n->vhost.fd, VHOST_NET_SET_BACKEND, &f) < 0 && !ret)
+			ret = -errno;
+	}
+	return ret;
+}
+
+static int net_vhost_start(struct virtio_net *n)
+{
+	int ret = net_tap_offload(n);
+
+	ret = ret ?: vhost_start(&n->vhost, &n->vdev, net_vhost_rings, 2);
+	if (ret)
+		return ret;
+	ret = net_vhost_backend(n, n->fd);
+	if (ret) {
+		log_error("%s: VHOST_NET_SET_BACKEND: %s", n->name, strerror(-ret));
+		net_vhost_backend(n, -1);
+		vhost_stop(&n->vhost);
+	}
+	return ret;
+}
+
+/* Backend off first: after that the kernel no longer touches the rings (vhost.h). */
+static void net_vhost_stop(struct virtio_net *n)
+{
+	net_vhost_backend(n, -1);
+	vhost_stop(&n->vhost);
+}
+
+const struct net_backend_ops net_vhost_ops = {
+	.name = "tap+vhost",
+	.features = NET_TAP_FEATURES,
+	.start = net_vhost_start,
+	.stop = net_vhost_stop,
+};
+
+/*
+ * The kernel's vhost-net only knows ring features (and MRG_RXBUF); the
+ * offloads, MAC and STATUS stay with armlet and the tap.
+ */
+static int net_vhost_open(struct virtio_net *n, char *err, size_t len)
+{
+	uint64_t ring = VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF);
+	int ret = vhost_open(&n->vhost, "/dev/vhost-net", n->name, NULL, err, len);
+
+	if (ret)
+		return ret;
+	if (!vhost_features(&n->vhost, ring))
+		n->vdev.host_features &= ~ring;
+	n->vhost.device_features = n->vdev.host_features & ~ring;
+	return 0;
+}
 
 /* Brings a tap armlet created up, with host_mac, as kvmtool does without a script. */
 static int net_tap_up(struct virtio_net *n, const char *ifname)
@@ -134,6 +209,6 @@ int net_tap_open(struct virtio_net *n, char *err, size_t len)
 					     len);
 	}
 	snprintf(n->spec.tapif, sizeof(n->spec.tapif), "%s", ifr.ifr_name);
-	log_info("%s: tap %s", n->name, n->spec.tapif);
-	return 0;
+	log_info("%s: tap %s%s", n->name, n->spec.tapif, n->spec.vhost ? " with vhost-net" : "");
+	return n->spec.vhost ? net_vhost_open(n, err, len) : 0;
 }

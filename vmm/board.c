@@ -171,8 +171,8 @@ static int board_add_net(struct board *b, unsigned *index, const char *arg, char
 	bv = board_new_virtio(b, BOARD_NET);
 	if (!bv)
 		return -ENOMEM;
-	ret = virtio_net_init(&bv->u.net, &spec, (*index)++, b->vm->cfg->name, ops[spec.mode],
-			      &b->vm->mem, err, len);
+	ret = virtio_net_init(&bv->u.net, &spec, (*index)++, b->vm->cfg->name,
+			      spec.vhost ? &net_vhost_ops : ops[spec.mode], &b->vm->mem, err, len);
 	if (ret)
 		return ret;
 	bv->dev = &bv->u.net.vdev; /* from here, destroy() owns what the backend opens */

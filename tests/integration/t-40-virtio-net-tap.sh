@@ -46,7 +46,9 @@ ip addr add 192.168.33.1/24 dev "$TAP" || fail "cannot address $TAP"
 ip link set "$TAP" up
 httpd -f -p 192.168.33.1:8080 -h "$T/www" &
 pids="$pids $!"
-nc -l -p 5001 >"$T/up" &
+# nc's stdin must stay open: at its EOF busybox nc half-closes, and the
+# guest's nc stops sending when it sees that.
+sleep 600 | nc -l -p 5001 >"$T/up" &
 ncpid=$!
 pids="$pids $ncpid"
 
