@@ -151,8 +151,11 @@ boot: $(BUILD)/armlet $(L2_INITRAMFS)
 # scripts/bench fetches fio and builds its own initramfs; BENCH_ARGS go to it.
 .PHONY: bench
 BENCH_ARGS ?=
+# Network benchmark (iperf3 and ping, tap / tap+vhost / user; scripts/bench-net).
+BENCH_NET_ARGS ?=
 bench: $(BUILD)/armlet
 	scripts/bench $(BENCH_ARGS) $(NESTED_ARGS)
+	scripts/bench-net $(BENCH_NET_ARGS) $(NESTED_ARGS)
 
 FORMAT_SRCS = $(PORTABLE_SRCS) $(KVM_SRCS) $(SLIRP_SRCS) $(UNIT_SRCS) $(wildcard */*.h */*/*.h) \
 	tests/integration/dtbcheck.c $(wildcard tests/guests/*.c tests/guests/lib/*.[ch])
