@@ -28,7 +28,7 @@
 #include "pci.h"
 #include "vm.h"
 
-#define BOARD_MAX_VIRTIO (CONFIG_MAX_DISKS + 2) /* disks, console, rng */
+#define BOARD_MAX_VIRTIO (CONFIG_MAX_DISKS + CONFIG_MAX_NICS + 2) /* disks, NICs, console, rng */
 
 struct board_virtio;
 struct virtio_console;

@@ -10,6 +10,7 @@
 #             the host's loopback through slirp (10.0.2.2:8081); serve
 #             /token over HTTP on port 80 (L1 reaches it through hostfwd)
 #             and wait for L1's "done" on port 5002 (a second hostfwd).
+#   net-macs  print each NIC's MAC ("L2: eth0 MAC")
 NET_SEQ=200000
 
 net_seq_md5() {
@@ -86,5 +87,10 @@ EOS
 case $what in
 net-tap) net_tap || exit 1 ;;
 net-user) net_user || exit 1 ;;
+net-macs)
+	for d in /sys/class/net/eth*; do
+		echo "L2: ${d##*/} $(cat "$d/address")"
+	done
+	;;
 *) echo "L2: unknown net test '$what'"; exit 1 ;;
 esac
