@@ -175,9 +175,43 @@ int net_rx_put(struct virtio_net *n, const uint8_t *frame, size_t len)
 	return ret;
 }
 
-void net_rx_interrupt(struct virtio_net *n, uint16_t old_used)
+bool net_rx_done(struct virtio_net *n, uint16_t old_used, int ret)
 {
 	virtio_queue_interrupt(&n->vdev, VIRTIO_NET_RXQ, old_used);
+	if (ret < 0 && ret != -EMSGSIZE) {
+		net_broken(n, ret);
+		return false;
+	}
+	return true;
+}
+
+/* The backends' serving thread: signals are for the main loop and the vCPUs. */
+static void *net_thread_main(void *arg)
+{
+	struct virtio_net *n = arg;
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	n->loop(n);
+	return NULL;
+}
+
+int net_thread_start(struct virtio_net *n, void (*loop)(struct virtio_net *n), const char *name)
+{
+	int ret;
+
+	n->loop = loop;
+	ret = pthread_create(&n->thread, NULL, net_thread_main, n);
+	if (ret)
+		return -ret;
+	pthread_setname_np(n->thread, name);
+	return 0;
+}
+
+void net_thread_stop(struct virtio_net *n)
+{
+	pthread_join(n->thread, NULL);
 }
 
 /* --- the tap's loop -------------------------------------------------------------- */
@@ -217,12 +251,7 @@ static bool net_fd_rx(struct virtio_net *n)
 		if (ret < 0 && ret != -EMSGSIZE)
 			break;
 	}
-	net_rx_interrupt(n, old_used);
-	if (ret < 0 && ret != -EMSGSIZE) {
-		net_broken(n, ret);
-		return false;
-	}
-	return true;
+	return net_rx_done(n, old_used, ret);
 }
 
 void net_fd_loop(struct virtio_net *n)

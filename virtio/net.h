@@ -191,6 +191,7 @@ struct virtio_net {
 	bool stopping;
 	bool running;
 	pthread_t thread;
+	void (*loop)(struct virtio_net *n); /* what the thread runs */
 
 	/* Used by the serving thread only. */
 	bool rx_room;  /* the receive ring had buffers at the last look */
@@ -235,13 +236,26 @@ int net_user_open(struct virtio_net *n, char *err, size_t len);
  * 1 when delivered, 0 when the ring lacks room (nothing consumed; kicks are
  * re-enabled, so wait for the next one), -EMSGSIZE when the frame can never
  * fit the buffers the guest posts (dropped and counted), or -errno when the
- * ring broke. Does not interrupt: net_rx_interrupt() after a batch.
+ * ring broke. Does not interrupt: net_rx_done() after a batch.
+ *
+ * net_rx_done() ends a batch of net_rx_put() that started with used index
+ * old_used and whose last answer was ret: notifies the driver if it wants
+ * it, and marks the device broken (returning false) when ret says the
+ * ring broke.
  */
 struct iovec;
 typedef int (*net_send_fn)(struct virtio_net *n, const struct iovec *iov, unsigned nr_iov);
 bool net_tx_drain(struct virtio_net *n, net_send_fn send);
 int net_rx_put(struct virtio_net *n, const uint8_t *frame, size_t len);
-void net_rx_interrupt(struct virtio_net *n, uint16_t old_used);
+bool net_rx_done(struct virtio_net *n, uint16_t old_used, int ret);
+
+/*
+ * Runs loop(n) in the device's thread (n->thread, all signals blocked),
+ * named name; net_thread_stop() joins it once stop_fd told it to end.
+ * For the backends' start() and stop(). Returns 0 or -errno.
+ */
+int net_thread_start(struct virtio_net *n, void (*loop)(struct virtio_net *n), const char *name);
+void net_thread_stop(struct virtio_net *n);
 
 /*
  * The tap's serving loop: polls stop_fd, both kick eventfds and n->fd (for

@@ -12,7 +12,6 @@
 #include <linux/if_tun.h>
 #include <linux/vhost.h>
 #include <net/if_arp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -28,18 +27,6 @@
 	 VIRTIO_BIT(VIRTIO_NET_F_GUEST_ECN) | VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4) |                 \
 	 VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO6) | VIRTIO_BIT(VIRTIO_NET_F_HOST_ECN) |                  \
 	 VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF))
-
-static void *net_tap_thread(void *arg)
-{
-	struct virtio_net *n = arg;
-	sigset_t all;
-
-	/* Signals are for the main loop and the vCPUs. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, NULL);
-	net_fd_loop(n);
-	return NULL;
-}
 
 /* The offloads the guest accepted, for what the tap hands it. */
 static int net_tap_offload(struct virtio_net *n)
@@ -60,23 +47,14 @@ static int net_tap_start(struct virtio_net *n)
 
 	if (ret)
 		return ret;
-	ret = pthread_create(&n->thread, NULL, net_tap_thread, n);
-	if (ret)
-		return -ret;
-	pthread_setname_np(n->thread, "virtio-net");
-	return 0;
-}
-
-static void net_tap_stop(struct virtio_net *n)
-{
-	pthread_join(n->thread, NULL);
+	return net_thread_start(n, net_fd_loop, "virtio-net");
 }
 
 const struct net_backend_ops net_tap_ops = {
 	.name = "tap",
 	.features = NET_TAP_FEATURES,
 	.start = net_tap_start,
-	.stop = net_tap_stop,
+	.stop = net_thread_stop,
 };
 
 /* --- vhost=1: the kernel serves the rings, the tap carries the offloads ------------ */

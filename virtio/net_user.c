@@ -19,7 +19,6 @@
 #include <endian.h>
 #include <errno.h>
 #include <poll.h>
-#include <signal.h>
 #include <slirp/libslirp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,12 +239,7 @@ static bool net_user_flush(struct net_user *u)
 		if (ret < 0 && ret != -EMSGSIZE)
 			break;
 	}
-	net_rx_interrupt(n, old_used);
-	if (ret < 0 && ret != -EMSGSIZE) {
-		net_broken(n, ret);
-		return false;
-	}
-	return true;
+	return net_rx_done(n, old_used, ret);
 }
 
 /* Fires expired timers; returns the ms until the next one, capped at cap. */
@@ -268,9 +262,9 @@ static uint32_t net_user_timers(struct net_user *u, uint32_t cap)
 	return cap;
 }
 
-static void net_user_loop(struct net_user *u)
+static void net_user_loop(struct virtio_net *n)
 {
-	struct virtio_net *n = u->n;
+	struct net_user *u = n->be;
 	struct virtio_dev *dev = &n->vdev;
 	bool ok = net_tx_drain(n, net_user_send);
 
@@ -300,33 +294,12 @@ static void net_user_loop(struct net_user *u)
 	}
 }
 
-static void *net_user_thread(void *arg)
-{
-	struct virtio_net *n = arg;
-	sigset_t all;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, NULL);
-	net_user_loop(n->be);
-	return NULL;
-}
-
 static int net_user_start(struct virtio_net *n)
 {
 	struct net_user *u = n->be;
-	int ret;
 
 	u->nr_pending = 0;
-	ret = pthread_create(&n->thread, NULL, net_user_thread, n);
-	if (ret)
-		return -ret;
-	pthread_setname_np(n->thread, "virtio-net-user");
-	return 0;
-}
-
-static void net_user_stop(struct virtio_net *n)
-{
-	pthread_join(n->thread, NULL);
+	return net_thread_start(n, net_user_loop, "virtio-net-user");
 }
 
 static void net_user_destroy(struct virtio_net *n)
@@ -345,7 +318,7 @@ const struct net_backend_ops net_user_ops = {
 	.name = "user",
 	.features = NET_USER_FEATURES,
 	.start = net_user_start,
-	.stop = net_user_stop,
+	.stop = net_thread_stop,
 	.destroy = net_user_destroy,
 };
 

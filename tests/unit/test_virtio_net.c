@@ -10,7 +10,6 @@
 #include <endian.h>
 #include <errno.h>
 #include <linux/if_tun.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -244,27 +243,16 @@ static void *hva(uint64_t gpa, uint64_t len)
 }
 
 /* A test backend that runs the tap's loop on a socketpair (no TUNSETOFFLOAD there). */
-static void *fd_thread(void *arg)
-{
-	net_fd_loop(arg);
-	return NULL;
-}
-
 static int fd_start(struct virtio_net *n)
 {
-	return -pthread_create(&n->thread, NULL, fd_thread, n);
-}
-
-static void fd_stop(struct virtio_net *n)
-{
-	pthread_join(n->thread, NULL);
+	return net_thread_start(n, net_fd_loop, "test-net");
 }
 
 static const struct net_backend_ops fd_ops = {
 	.name = "socketpair",
 	.features = VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) | VIRTIO_BIT(VIRTIO_NET_F_CSUM),
 	.start = fd_start,
-	.stop = fd_stop,
+	.stop = net_thread_stop,
 };
 
 static void setup(void)
