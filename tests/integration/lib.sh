@@ -93,3 +93,12 @@ tell_done() {
 		sleep 1
 	done
 }
+
+# bg_kill_at_exit: from here on, exiting (or TERM/INT, which run-all's
+# timeout sends) kills every pid in $bg_pids (add background jobs there)
+# and removes $T.
+bg_pids=""
+bg_kill_at_exit() {
+	trap 'for _p in $bg_pids; do kill -KILL "$_p" 2>/dev/null; done; rm -rf "$T"' EXIT
+	trap 'exit 143' TERM INT
+}

@@ -13,15 +13,7 @@ if [ "$vhost" = 1 ] && [ ! -c /dev/vhost-net ]; then
 	echo "SKIP: no /dev/vhost-net in L1 (vhost_net module)"
 	exit 77
 fi
-pids=""
-cleanup() {
-	for p in $pids; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
+bg_kill_at_exit
 
 mkdir -p "$T/www"
 seq 1 $NET_SEQ >"$T/www/seq"
@@ -32,7 +24,7 @@ want=$(md5sum <"$T/www/seq" | cut -d' ' -f1)
 	-n "mode=tap,tapif=$TAP,vhost=$vhost,guest_mac=02:aa:bb:cc:dd:01" \
 	>"$T/out" 2>"$T/err" </dev/null &
 vm=$!
-pids="$vm"
+bg_pids="$bg_pids $vm"
 
 # armlet creates the tap and brings it up; L1's side gets its address here.
 i=0
@@ -45,12 +37,12 @@ done
 ip addr add 192.168.33.1/24 dev "$TAP" || fail "cannot address $TAP"
 ip link set "$TAP" up
 httpd -f -p 192.168.33.1:8080 -h "$T/www" &
-pids="$pids $!"
+bg_pids="$bg_pids $!"
 # nc's stdin must stay open: at its EOF busybox nc half-closes, and the
 # guest's nc stops sending when it sees that.
 sleep 600 | nc -l -p 5001 >"$T/up" &
 ncpid=$!
-pids="$pids $ncpid"
+bg_pids="$bg_pids $ncpid"
 
 # L1 -> L2: once the guest answers (it configures eth0 early).
 i=0

@@ -6,28 +6,20 @@
 
 NET_SEQ=200000
 HTTP_PORT=8081 FWD_PORT=5580 DONE_PORT=5582
-pids=""
-cleanup() {
-	for p in $pids; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
+bg_kill_at_exit
 
 ip link set lo up 2>/dev/null
 mkdir -p "$T/www"
 seq 1 $NET_SEQ >"$T/www/seq"
 httpd -f -p 127.0.0.1:$HTTP_PORT -h "$T/www" &
-pids="$pids $!"
+bg_pids="$bg_pids $!"
 
 "$ARMLET" run -k "$KERNEL" -i "$INITRD" -m 256 -c 1 --stats="$T/stats.json" \
 	-p "quiet armlet.test=net-user" --timeout 300 \
 	-n "mode=user,hostfwd=tcp:$FWD_PORT:80,hostfwd=tcp:$DONE_PORT:5002" \
 	>"$T/out" 2>"$T/err" </dev/null &
 vm=$!
-pids="$pids $vm"
+bg_pids="$bg_pids $vm"
 
 # The guest's server answers through the forward once it has its lease.
 i=0
