@@ -21,13 +21,15 @@ STRIP := $(CROSS)strip
 HOSTCC ?= gcc
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
+# scripts/setup builds a static libslirp here (with Debian's glib and pcre2 .a).
+SLIRP_ROOT := .cache/slirp-root
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 COMMON_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g $(WARN) -MMD -MP
 CFLAGS ?=
 ARM64_CFLAGS := $(COMMON_CFLAGS) -DARMLET_VERSION='"$(VERSION)"' \
-	$(if $(ARM64_SYSROOT),-I$(ARM64_SYSROOT)/usr/include) -I.cache/slirp-root/include $(CFLAGS)
+	$(if $(ARM64_SYSROOT),-I$(ARM64_SYSROOT)/usr/include) -I$(SLIRP_ROOT)/include $(CFLAGS)
 ARM64_LDFLAGS := -static $(if $(ARM64_SYSROOT),-L$(ARM64_SYSROOT)/usr/lib/aarch64-linux-gnu) \
-	-L.cache/slirp-root/lib -L.cache/slirp-root/usr/lib/aarch64-linux-gnu
+	-L$(SLIRP_ROOT)/lib -L$(SLIRP_ROOT)/usr/lib/aarch64-linux-gnu
 ARM64_LIBS := -lfdt -lz -luring -laio -lslirp -lglib-2.0 -lpcre2-8 -lpthread -lm
 
 # Portable sources: no KVM, so they also build natively for the unit tests.
@@ -50,7 +52,6 @@ KVM_SRCS := main.c vmm/kvm.c vmm/vcpu.c vmm/loop.c vmm/fastpath_kvm.c vmm/board.
 	irqchip/gicv2_user.c vmm/hostcheck.c
 # libslirp-only sources: arm64 only (scripts/setup builds the static libslirp).
 SLIRP_SRCS := virtio/net_user.c
-SLIRP_ROOT := .cache/slirp-root
 
 ARM64_OBJS := $(patsubst %.c,$(BUILD)/arm64/%.o,$(PORTABLE_SRCS) $(KVM_SRCS) $(SLIRP_SRCS))
 
