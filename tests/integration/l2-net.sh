@@ -89,6 +89,7 @@ net-tap) net_tap || exit 1 ;;
 net-user) net_user || exit 1 ;;
 net-macs)
 	for d in /sys/class/net/eth*; do
+		[ -e "$d" ] || continue # no NIC: the pattern stays as it is
 		echo "L2: ${d##*/} $(cat "$d/address")"
 	done
 	;;
