@@ -21,13 +21,16 @@ STRIP := $(CROSS)strip
 HOSTCC ?= gcc
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
+# scripts/setup builds a static libslirp here (with Debian's glib and pcre2 .a).
+SLIRP_ROOT := .cache/slirp-root
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 COMMON_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g $(WARN) -MMD -MP
 CFLAGS ?=
 ARM64_CFLAGS := $(COMMON_CFLAGS) -DARMLET_VERSION='"$(VERSION)"' \
-	$(if $(ARM64_SYSROOT),-I$(ARM64_SYSROOT)/usr/include) $(CFLAGS)
-ARM64_LDFLAGS := -static $(if $(ARM64_SYSROOT),-L$(ARM64_SYSROOT)/usr/lib/aarch64-linux-gnu)
-ARM64_LIBS := -lfdt -lz -luring -laio -lseccomp -lpthread -lm
+	$(if $(ARM64_SYSROOT),-I$(ARM64_SYSROOT)/usr/include) -I$(SLIRP_ROOT)/include $(CFLAGS)
+ARM64_LDFLAGS := -static $(if $(ARM64_SYSROOT),-L$(ARM64_SYSROOT)/usr/lib/aarch64-linux-gnu) \
+	-L$(SLIRP_ROOT)/lib -L$(SLIRP_ROOT)/usr/lib/aarch64-linux-gnu
+ARM64_LIBS := -lfdt -lz -luring -laio -lseccomp -lslirp -lglib-2.0 -lpcre2-8 -lpthread -lm
 
 # Portable sources: no KVM, so they also build natively for the unit tests.
 PORTABLE_SRCS := \
@@ -41,15 +44,18 @@ PORTABLE_SRCS := \
 	virtio/rng.c vmm/hostcheck_report.c irqchip/gicv2m.c irqchip/gicv2_user_core.c \
 	vmm/summary_json.c irqchip/user_pins.c irqchip/rvic_model.c irqchip/rvic_call.c \
 	irqchip/rvic_common.c virtio/vhost.c virtio/vsock.c virtio/9p.c virtio/9p_wire.c \
-	virtio/9p_fid.c virtio/9p_server.c virtio/9p_ops.c vmm/sandbox.c vmm/sandbox_policy.c
+	virtio/9p_fid.c virtio/9p_server.c virtio/9p_ops.c vmm/sandbox.c vmm/sandbox_policy.c \
+	virtio/net.c virtio/net_spec.c virtio/net_hdr.c virtio/net_tap.c
 # arm64 programs and libraries scripts/setup unpacks (busybox, e2fsprogs, libfdt).
 ARM64_ROOT := .cache/arm64-root
 # KVM sources: arm64 only.
 KVM_SRCS := main.c vmm/kvm.c vmm/vcpu.c vmm/loop.c vmm/fastpath_kvm.c vmm/board.c \
 	vmm/summary.c irqchip/select.c irqchip/vgic_v3.c irqchip/vgic_its.c irqchip/vgic_v2.c \
 	irqchip/gicv2_user.c vmm/hostcheck.c irqchip/rvic_kvm.c
+# libslirp-only sources: arm64 only (scripts/setup builds the static libslirp).
+SLIRP_SRCS := virtio/net_user.c
 
-ARM64_OBJS := $(patsubst %.c,$(BUILD)/arm64/%.o,$(PORTABLE_SRCS) $(KVM_SRCS))
+ARM64_OBJS := $(patsubst %.c,$(BUILD)/arm64/%.o,$(PORTABLE_SRCS) $(KVM_SRCS) $(SLIRP_SRCS))
 
 .PHONY: all clean check check-format check-unit check-integration boot setup guests format unit
 all: $(BUILD)/armlet
@@ -117,17 +123,17 @@ L2_INITRAMFS := $(BUILD)/l2/initramfs.cpio.gz
 
 # Modules built into some kernels are skipped with a note. ext4 finds its
 # checksum through the crypto API, which modules.dep cannot know: crc32c_generic.
-L2_MODULES := virtio_pci virtio_blk virtio_console virtio_rng crc32c_generic ext4
+L2_MODULES := virtio_pci virtio_blk virtio_console virtio_rng crc32c_generic ext4 virtio_net
 L2_MODULES += 9p 9pnet_virtio vmw_vsock_virtio_transport
 L2_PROGRAMS := /sbin/mke2fs /sbin/e2fsck
 VSOCK_TOOL := $(BUILD)/tools/vsock-tool
 
 $(L2_INITRAMFS): scripts/mk-l2-initramfs scripts/lib/initramfs.sh tests/integration/l2-body.sh Makefile \
-		$(VSOCK_TOOL) | $(SETUP_STAMP)
+		tests/integration/l2-net.sh $(VSOCK_TOOL) | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
 	scripts/mk-l2-initramfs $(addprefix --module ,$(L2_MODULES)) \
-		$(addprefix --bin $(ARM64_ROOT):,$(L2_PROGRAMS)) --file $(VSOCK_TOOL):/bin/vsock-tool \
-		$@ tests/integration/l2-body.sh
+		--file tests/integration/l2-net.sh:/l2-net.sh --file $(VSOCK_TOOL):/bin/vsock-tool \
+		$(addprefix --bin $(ARM64_ROOT):,$(L2_PROGRAMS)) $@ tests/integration/l2-body.sh
 
 # The same kernel gzip-compressed, as several distributions ship it.
 L2_KERNEL_GZ := $(BUILD)/l2/Image.gz
@@ -159,17 +165,20 @@ boot: $(BUILD)/armlet $(L2_INITRAMFS)
 # its own initramfs images; BENCH_ARGS go to it.
 .PHONY: bench
 BENCH_ARGS ?=
+# Network benchmark (iperf3 and ping, tap / tap+vhost / user; scripts/bench-net).
+BENCH_NET_ARGS ?=
 bench: $(BUILD)/armlet $(BUILD)/bench/vmmstat guests
 	scripts/bench $(BENCH_ARGS) $(NESTED_ARGS)
+	scripts/bench-net $(BENCH_NET_ARGS) $(NESTED_ARGS)
 
 # Times and weighs a VMM from the outside, next to it in L1.
 $(BUILD)/bench/vmmstat: tests/bench/vmmstat.c | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ARM64_CFLAGS) $(ARM64_LDFLAGS) -o $@ $<
 
-FORMAT_SRCS = $(PORTABLE_SRCS) $(KVM_SRCS) $(UNIT_SRCS) $(wildcard */*.h */*/*.h) \
-	tests/integration/dtbcheck.c tests/integration/vsock-tool.c $(wildcard tests/guests/*.c tests/guests/lib/*.[ch]) \
-	tests/bench/vmmstat.c
+FORMAT_SRCS = $(PORTABLE_SRCS) $(KVM_SRCS) $(SLIRP_SRCS) $(UNIT_SRCS) $(wildcard */*.h */*/*.h) \
+	tests/integration/dtbcheck.c tests/integration/vsock-tool.c \
+	$(wildcard tests/guests/*.c tests/guests/lib/*.[ch]) tests/bench/vmmstat.c
 
 format:
 	clang-format -i $(FORMAT_SRCS)
@@ -186,7 +195,7 @@ check-format:
 # no arm64 libraries installed. tests/integration/run-asan.sh points the suite
 # at it and collects the sanitizer reports in build/asan/reports/.
 ASAN_DIR := $(BUILD)/asan
-ASAN_OBJS := $(patsubst %.c,$(ASAN_DIR)/obj/%.o,$(PORTABLE_SRCS) $(KVM_SRCS))
+ASAN_OBJS := $(patsubst %.c,$(ASAN_DIR)/obj/%.o,$(PORTABLE_SRCS) $(KVM_SRCS) $(SLIRP_SRCS))
 ifeq ($(HOST_ARCH),aarch64)
 ASAN_RUNTIME_DIR ?= /lib/aarch64-linux-gnu
 else
@@ -202,7 +211,9 @@ $(ASAN_DIR)/obj/%.o: %.c | $(SETUP_STAMP)
 
 $(ASAN_DIR)/armlet.bin: $(ASAN_OBJS)
 	$(CC) $(SAN_FLAGS) $(if $(ARM64_SYSROOT),-L$(ARM64_SYSROOT)/usr/lib/aarch64-linux-gnu) \
-		-o $@ $^ -Wl,-Bstatic -lfdt -lz -luring -laio -lseccomp -Wl,-Bdynamic -lpthread -lm
+		-L$(SLIRP_ROOT)/lib -L$(SLIRP_ROOT)/usr/lib/aarch64-linux-gnu -o $@ $^ \
+		-Wl,-Bstatic -lfdt -lz -luring -laio -lseccomp -lslirp -lglib-2.0 -lpcre2-8 \
+		-Wl,-Bdynamic -lpthread -lm
 
 $(ASAN_DIR)/armlet: $(ASAN_DIR)/armlet.bin tests/integration/asan-armlet.sh
 	@mkdir -p $(ASAN_DIR)/lib

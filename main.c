@@ -455,9 +455,12 @@ static void run_ctx_free(struct run_ctx *c)
  */
 static int enter_sandbox(struct run_ctx *c)
 {
+	unsigned features =
+	    (c->cfg.nr_shares ? SANDBOX_FS : 0) | (board_has_net(&c->board) ? SANDBOX_NET : 0);
+
 	if (c->cfg.no_sandbox)
 		return 0;
-	if (sandbox_install(c->cfg.nr_shares ? SANDBOX_FS : 0, c->err, ERRLEN))
+	if (sandbox_install(features, c->err, ERRLEN))
 		return setup_failed("sandbox", c->err);
 	return 0;
 }

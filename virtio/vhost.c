@@ -209,7 +209,7 @@ static int vhost_relay_start(struct vhost *v)
 
 int vhost_start(struct vhost *v, struct virtio_dev *dev, const unsigned *queues, unsigned nr_rings)
 {
-	uint64_t features = dev->features;
+	uint64_t features = dev->features & ~v->device_features;
 	int ret;
 
 	if (v->started || nr_rings > VHOST_MAX_RINGS)

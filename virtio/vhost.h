@@ -41,6 +41,12 @@ struct vhost {
 	const char *name; /* for messages: "virtio-vsock" */
 	vhost_ioctl_fn ioctl;
 	uint64_t features; /* VHOST_GET_FEATURES: what the backend accepts */
+	/*
+	 * Negotiated bits the device serves itself and the kernel never sees,
+	 * set by the device after vhost_open(): virtio-net's offloads and
+	 * MAC/STATUS, which the tap behind vhost-net carries (0 for vsock).
+	 */
+	uint64_t device_features;
 
 	/* Valid between vhost_start() and vhost_stop(). */
 	struct virtio_dev *dev;
@@ -81,7 +87,8 @@ static inline uint64_t vhost_features(const struct vhost *v, uint64_t features)
 
 /*
  * Hands dev->queues[queues[i]] to the backend as its ring i, for i <
- * nr_rings, with dev->features (which must be a subset of the backend's:
+ * nr_rings, with dev->features less device_features (which must be a
+ * subset of the backend's:
  * -EOPNOTSUPP otherwise). From the device's activate(): every listed queue
  * must be enabled (its vq valid). Starts the relay thread if a ring needs
  * it. Returns 0 or -errno (logged); on failure nothing is left started.

@@ -249,25 +249,68 @@ int virtq_pop(struct virtq *vq, struct virtq_chain *chain)
 
 /* --- completing and notifying ----------------------------------------------- */
 
-int virtq_push(struct virtq *vq, uint16_t head, uint32_t written)
+int virtq_push_batch(struct virtq *vq, const struct virtq_used_elem *elems, unsigned n)
 {
-	struct virtq_used_elem *e;
+	unsigned i;
 
 	if (vq->broken)
 		return -EIO;
-	/* Every used entry answers one chain in flight: the used ring cannot overrun. */
-	if (head >= vq->num || !head_in_flight(vq, head))
-		return -EINVAL;
-	vq->in_flight[head / 64] &= ~(1ULL << (head % 64));
-	e = &vq->used->ring[vq->used_idx & (vq->num - 1)];
-	__atomic_store_n(&e->id, htole32(head), __ATOMIC_RELAXED);
-	__atomic_store_n(&e->len, htole32(written), __ATOMIC_RELAXED);
-	vq->used_idx++;
 	/*
-	 * Release: the element and the data the device wrote into the buffers
-	 * are visible before the index that hands them over (§2.7.8.2).
+	 * Every used entry answers one chain in flight, each once: the used
+	 * ring cannot overrun. Checked for the whole batch before anything is
+	 * written (bits cleared along the way go back on failure).
+	 */
+	for (i = 0; i < n; i++) {
+		uint16_t head = (uint16_t)elems[i].id;
+
+		if (elems[i].id >= vq->num || !head_in_flight(vq, head))
+			break;
+		vq->in_flight[head / 64] &= ~(1ULL << (head % 64));
+	}
+	if (i < n) {
+		while (i--)
+			vq->in_flight[elems[i].id / 64] |= 1ULL << (elems[i].id % 64);
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		struct virtq_used_elem *e =
+		    &vq->used->ring[(uint16_t)(vq->used_idx + i) & (vq->num - 1)];
+
+		__atomic_store_n(&e->id, htole32(elems[i].id), __ATOMIC_RELAXED);
+		__atomic_store_n(&e->len, htole32(elems[i].len), __ATOMIC_RELAXED);
+	}
+	vq->used_idx = (uint16_t)(vq->used_idx + n);
+	/*
+	 * Release: the elements and the data the device wrote into the buffers
+	 * are visible before the index that hands them over (§2.7.8.2), all
+	 * of them at once.
 	 */
 	__atomic_store_n(&vq->used->idx, htole16(vq->used_idx), __ATOMIC_RELEASE);
+	return 0;
+}
+
+int virtq_push(struct virtq *vq, uint16_t head, uint32_t written)
+{
+	struct virtq_used_elem e = { .id = head, .len = written };
+
+	return virtq_push_batch(vq, &e, 1);
+}
+
+int virtq_unpop(struct virtq *vq, const struct virtq_used_elem *popped, unsigned n)
+{
+	uint16_t in_flight = (uint16_t)(vq->last_avail_idx - vq->used_idx);
+
+	if (vq->broken)
+		return -EIO;
+	if (n > in_flight)
+		return -EINVAL;
+	for (unsigned i = 0; i < n; i++)
+		if (popped[i].id >= vq->num || !head_in_flight(vq, (uint16_t)popped[i].id))
+			return -EINVAL;
+	/* Out of flight again: the next virtq_pop() takes them afresh. */
+	for (unsigned i = 0; i < n; i++)
+		vq->in_flight[popped[i].id / 64] &= ~(1ULL << (popped[i].id % 64));
+	vq->last_avail_idx = (uint16_t)(vq->last_avail_idx - n);
 	return 0;
 }
 

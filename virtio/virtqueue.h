@@ -179,6 +179,26 @@ int virtq_pop(struct virtq *vq, struct virtq_chain *chain);
 int virtq_push(struct virtq *vq, uint16_t head, uint32_t written);
 
 /*
+ * virtq_push() for n chains at once: elems[i].id is a head virtq_pop()
+ * returned, elems[i].len what the device wrote (host order). used->idx moves
+ * once, after every element is in place, so the driver sees all n or none:
+ * virtio-net's merged receive buffers need that (virtio 1.2 §5.1.6.4).
+ * Returns 0, -EINVAL (an id >= num or not in flight, or one twice; nothing
+ * written), -EIO when broken.
+ */
+int virtq_push_batch(struct virtq *vq, const struct virtq_used_elem *elems, unsigned n);
+
+/*
+ * Gives the last n popped (and not pushed) chains back to the ring: the
+ * next virtq_pop() returns them again. For a device that took buffers and
+ * then found they cannot hold what it has to write (virtio-net receive).
+ * The chains must be the most recent pops, their heads in popped[i].id.
+ * Returns 0, -EINVAL (more than are in flight, or a head not in flight;
+ * nothing changed), -EIO when broken.
+ */
+int virtq_unpop(struct virtq *vq, const struct virtq_used_elem *popped, unsigned n);
+
+/*
  * Whether the driver wants a used buffer notification now that used->idx went
  * from old_used_idx (vq->used_idx before a batch of virtq_push() calls) to
  * vq->used_idx: avail->flags' NO_INTERRUPT without EVENT_IDX, used_event with

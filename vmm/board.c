@@ -7,17 +7,18 @@
 #include "../virtio/9p.h"
 #include "../virtio/blk.h"
 #include "../virtio/console.h"
+#include "../virtio/net.h"
 #include "../virtio/pci.h"
 #include "../virtio/rng.h"
 #include "../virtio/vsock.h"
 #include "board.h"
 #include "log.h"
 
-enum board_virtio_kind { BOARD_BLK, BOARD_CONSOLE, BOARD_RNG, BOARD_VSOCK, BOARD_9P };
+enum board_virtio_kind { BOARD_BLK, BOARD_CONSOLE, BOARD_RNG, BOARD_VSOCK, BOARD_9P, BOARD_NET };
 
 static const char *const board_virtio_kind_names[] = {
 	[BOARD_BLK] = "blk",	 [BOARD_CONSOLE] = "console", [BOARD_RNG] = "rng",
-	[BOARD_VSOCK] = "vsock", [BOARD_9P] = "9p",
+	[BOARD_VSOCK] = "vsock", [BOARD_9P] = "9p",	      [BOARD_NET] = "net",
 };
 
 /* One virtio device and its transport; allocated whole, never moved. */
@@ -33,6 +34,7 @@ struct board_virtio {
 		struct virtio_rng rng;
 		struct virtio_vsock vsock;
 		struct virtio_9p p9;
+		struct virtio_net net;
 	} u;
 };
 
@@ -182,6 +184,50 @@ static int board_add_share(struct board *b, unsigned index, const char *arg, cha
 	return ret ?: board_attach(b, bv, &bv->u.p9.vdev, err, len);
 }
 
+/* One -n NIC (index counts the NICs, for default MACs and names); mode=none adds nothing. */
+static int board_add_net(struct board *b, unsigned *index, const char *arg, char *err, size_t len)
+{
+	static const struct net_backend_ops *const ops[] = {
+		[NET_MODE_USER] = &net_user_ops,
+		[NET_MODE_TAP] = &net_tap_ops,
+	};
+	struct board_virtio *bv;
+	struct net_spec spec;
+	char why[320];
+	int ret;
+
+	ret = net_spec_parse(arg, &spec, why, sizeof(why));
+	if (ret)
+		return err_set(err, len, ret, "--network: %s", why);
+	if (spec.mode == NET_MODE_NONE)
+		return 0;
+	bv = board_new_virtio(b, BOARD_NET);
+	if (!bv)
+		return -ENOMEM;
+	ret = virtio_net_init(&bv->u.net, &spec, (*index)++, b->vm->cfg->name,
+			      spec.vhost ? &net_vhost_ops : ops[spec.mode], &b->vm->mem, err, len);
+	if (ret)
+		return ret;
+	bv->dev = &bv->u.net.vdev; /* from here, destroy() owns what the backend opens */
+	ret = spec.mode == NET_MODE_TAP ? net_tap_open(&bv->u.net, err, len)
+					: net_user_open(&bv->u.net, err, len);
+	return ret ?: board_attach(b, bv, &bv->u.net.vdev, err, len);
+}
+
+static int board_add_nets(struct board *b, char *err, size_t len)
+{
+	const struct vm_config *cfg = b->vm->cfg;
+	unsigned index = 0;
+	int ret = 0;
+
+	/* Like kvmtool: one user-mode NIC unless told otherwise. */
+	if (!cfg->nr_nets && !cfg->nodefaults)
+		return board_add_net(b, &index, "mode=user", err, len);
+	for (unsigned i = 0; !ret && i < cfg->nr_nets; i++)
+		ret = board_add_net(b, &index, cfg->nets[i], err, len);
+	return ret;
+}
+
 int board_init(struct board *b, struct vm *vm, char *err, size_t len)
 {
 	const struct vm_config *cfg = vm->cfg;
@@ -204,6 +250,8 @@ int board_init(struct board *b, struct vm *vm, char *err, size_t len)
 		ret = board_add_share(b, i, cfg->shares[i], err, len);
 	if (!ret && cfg->vsock_cid)
 		ret = board_add_vsock(b, cfg->vsock_cid, err, len);
+	if (!ret)
+		ret = board_add_nets(b, err, len);
 	if (ret == -ENOMEM && !err[0])
 		err_set(err, len, ret, "out of memory for the virtio devices");
 	return ret;
@@ -270,6 +318,14 @@ void board_destroy(struct board *b)
 	if (b->pci_ready)
 		pci_host_destroy(&b->pci);
 	b->pci_ready = false;
+}
+
+bool board_has_net(const struct board *b)
+{
+	for (unsigned i = 0; i < b->nr_virtio; i++)
+		if (b->virtio[i]->kind == BOARD_NET)
+			return true;
+	return false;
 }
 
 uint64_t board_irq_irqfd(const struct board *b)

@@ -28,7 +28,7 @@
 #include "pci.h"
 #include "vm.h"
 
-#define BOARD_MAX_VIRTIO (CONFIG_MAX_DISKS + 2) /* disks, console, rng */
+#define BOARD_MAX_VIRTIO (CONFIG_MAX_DISKS + CONFIG_MAX_NICS + 2) /* disks, NICs, console, rng */
 
 struct board_virtio;
 struct virtio_console;
@@ -60,6 +60,9 @@ size_t board_console_input(void *board, const uint8_t *buf, size_t n);
 
 /* Adds "pci" and "devices" members (per-device counters) to a run summary. */
 void board_summary(const struct board *b, struct json *j);
+
+/* Whether the board has a NIC (the sandbox then allows its sockets). */
+bool board_has_net(const struct board *b);
 
 /* Interrupts all devices have sent through irqfds so far. */
 uint64_t board_irq_irqfd(const struct board *b);

@@ -213,6 +213,15 @@ static int opt_vsock(struct vm_config *cfg, const char *arg, char *err, size_t l
 	return 0;
 }
 
+static int opt_network(struct vm_config *cfg, const char *arg, char *err, size_t len)
+{
+	if (cfg->nr_nets == CONFIG_MAX_NICS)
+		return err_set(err, len, -EINVAL, "too many networks (at most %d)",
+			       CONFIG_MAX_NICS);
+	cfg->nets[cfg->nr_nets++] = arg;
+	return 0;
+}
+
 static int opt_console(struct vm_config *cfg, const char *arg, char *err, size_t len)
 {
 	if (strcmp(arg, "serial") == 0)
@@ -285,6 +294,10 @@ static const struct cli_opt run_opts[] = {
 	  "Disk image or block device (virtio-blk): PATH[,ro][,direct][,io=uring|aio|sync]; "
 	  "repeatable",
 	  opt_disk },
+	{ 'n', "network", "<params>",
+	  "Network (virtio-net): mode=user|tap|none[,tapif=NAME][,vhost=1][,guest_mac=MAC]"
+	  "[,host_mac=MAC][,hostfwd=tcp:HOSTPORT:GUESTPORT]; repeatable; default mode=user",
+	  opt_network },
 	{ 0, "console", "<serial|virtio>", "Guest console: 16550 UART (ttyS0) or virtio (hvc0)",
 	  opt_console },
 	{ 0, "console-log", "<file>",

@@ -11,6 +11,7 @@
 
 #define CONFIG_MAX_DISKS  8
 #define CONFIG_MAX_SHARES 8
+#define CONFIG_MAX_NICS	  8
 
 enum console_kind {
 	CONSOLE_SERIAL, /* the 16550 UART: ttyS0 */
@@ -33,7 +34,10 @@ struct vm_config {
 	/* --9p: DIR,TAG[,ro] each, parsed by p9_spec_parse() */
 	const char *shares[CONFIG_MAX_SHARES];
 	unsigned nr_shares;
-	uint32_t vsock_cid;	   /* --vsock: the guest's CID, 0 for no virtio-vsock */
+	uint32_t vsock_cid; /* --vsock: the guest's CID, 0 for no virtio-vsock */
+	/* -n: mode=...[,tapif=...] each, parsed by net_spec_parse() */
+	const char *nets[CONFIG_MAX_NICS];
+	unsigned nr_nets;
 	enum console_kind console; /* --console */
 	const char *console_log;   /* --console-log: a copy of the guest's output */
 	const char *stats_path;	   /* --stats=FILE; "-" for stderr; NULL: no summary */

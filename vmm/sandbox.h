@@ -48,7 +48,8 @@ enum sandbox_kind {
  * open no files.
  */
 enum {
-	SANDBOX_FS = 1u << 0, /* a --9p share: its device thread works on files */
+	SANDBOX_FS = 1u << 0,  /* a --9p share: its device thread works on files */
+	SANDBOX_NET = 1u << 1, /* a NIC: user mode's slirp makes sockets, tap needs readv */
 };
 
 /* "main", "vcpu", "device"; NULL for anything else. */

@@ -151,6 +151,32 @@ static const struct sandbox_rule fs_rules[] = {
 };
 
 /*
+ * SANDBOX_NET, in every kind (a NIC's thread is started by a vCPU):
+ * user-mode networking is libslirp, which carries the guest's TCP and UDP
+ * on armlet's own sockets and accepts on hostfwd= listeners
+ * (virtio/net_user.c); a tap's frames come in with readv.
+ */
+static const struct sandbox_rule net_rules[] = {
+	{ "socket", ARG_ANY, 0 },      /* slirp: the guest's outbound connections */
+	{ "connect", ARG_ANY, 0 },     /* slirp: outbound TCP, UDP */
+	{ "bind", ARG_ANY, 0 },	       /* slirp: UDP and hostfwd sockets */
+	{ "listen", ARG_ANY, 0 },      /* slirp: hostfwd listeners */
+	{ "accept", ARG_ANY, 0 },      /* slirp: hostfwd connections */
+	{ "accept4", ARG_ANY, 0 },     /* the same, newer libc */
+	{ "sendto", ARG_ANY, 0 },      /* slirp: UDP, TCP send() */
+	{ "recvfrom", ARG_ANY, 0 },    /* slirp: UDP, TCP recv() */
+	{ "sendmsg", ARG_ANY, 0 },     /* slirp: scattered sends */
+	{ "recvmsg", ARG_ANY, 0 },     /* slirp: scattered receives */
+	{ "setsockopt", ARG_ANY, 0 },  /* slirp: SO_REUSEADDR, TCP_NODELAY, ... */
+	{ "getsockopt", ARG_ANY, 0 },  /* slirp: SO_ERROR after a connect */
+	{ "getsockname", ARG_ANY, 0 }, /* slirp: the address a socket got */
+	{ "getpeername", ARG_ANY, 0 }, /* slirp: a hostfwd connection's peer */
+	{ "shutdown", ARG_ANY, 0 },    /* slirp: half-closed TCP */
+	{ "fcntl", ARG_ANY, 0 },       /* slirp: non-blocking sockets */
+	{ "readv", ARG_ANY, 0 },       /* tap: a frame into the guest's buffers */
+};
+
+/*
  * A sanitizer build's runtime (make check-asan) has needs of its own in
  * every thread; a release build has none of these. Not LeakSanitizer's:
  * its exit scan stops the threads from a ptrace()ing task, which no
@@ -171,7 +197,8 @@ static const struct sandbox_rule sanitizer_rules[] = {
 enum {
 	TABLE_COMMON = SANDBOX_NR_KINDS,
 	TABLE_SANITIZER,
-	TABLE_FS, /* SANDBOX_FS */
+	TABLE_FS,  /* SANDBOX_FS */
+	TABLE_NET, /* SANDBOX_NET */
 	NR_TABLES,
 };
 
@@ -191,6 +218,7 @@ static const struct sandbox_table tables[NR_TABLES] = {
 	[SANDBOX_DEVICE] = TABLE(device_rules),
 	[TABLE_COMMON] = TABLE(common_rules),
 	[TABLE_FS] = TABLE(fs_rules),
+	[TABLE_NET] = TABLE(net_rules),
 	[TABLE_SANITIZER] = { sanitizer_rules, SANDBOX_SANITIZER ? sizeof(sanitizer_rules) /
 								       sizeof(sanitizer_rules[0])
 								 : 0 },
@@ -280,7 +308,8 @@ static int table_add(scmp_filter_ctx ctx, const struct sandbox_table *t, unsigne
 /* The tables of kind's filter under features. */
 static unsigned kind_tables(enum sandbox_kind kind, unsigned features)
 {
-	return kind_tables_in[kind] | (features & SANDBOX_FS ? 1u << TABLE_FS : 0);
+	return kind_tables_in[kind] | (features & SANDBOX_FS ? 1u << TABLE_FS : 0) |
+	       (features & SANDBOX_NET ? 1u << TABLE_NET : 0);
 }
 
 int sandbox_filter_build(enum sandbox_kind kind, unsigned features, bool tsync,

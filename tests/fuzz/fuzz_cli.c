@@ -3,7 +3,8 @@
  * libFuzzer target: `armlet run` option parsing (vmm/cli.c). The input is
  * split at NUL bytes into argv words (at most MAX_ARGS) and handed to
  * cli_parse_run(); every -d argument it accepts then goes through
- * blk_spec_parse() as board.c does, and every word through
+ * blk_spec_parse() and every -n argument through net_spec_parse() as
+ * board.c does, and every word through
  * cli_parse_size(). An accepted command line must leave a configuration
  * main() can trust: RAM a multiple of 2 MiB within the map, 1 to 64 vCPUs,
  * a kernel unless --help, a name fit for a file name, and strings that
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "../../virtio/blk.h"
+#include "../../virtio/net.h"
 #include "../../vmm/cli.h"
 #include "../../vmm/layout.h"
 #include "fuzz_input.h"
@@ -50,6 +52,20 @@ static void cfg_check(const struct vm_config *cfg, const char *buf, size_t len)
 		FUZZ_CHECK(in_argv(cfg->disks[i], buf, len));
 		if (blk_spec_parse(cfg->disks[i], &spec, err, sizeof(err)) == 0)
 			FUZZ_CHECK(spec.path[0] && !strchr(spec.path, ','));
+		else
+			FUZZ_CHECK(err[0]);
+	}
+	FUZZ_CHECK(cfg->nr_nets <= CONFIG_MAX_NICS);
+	for (unsigned i = 0; i < cfg->nr_nets; i++) {
+		struct net_spec spec;
+		char err[320];
+
+		FUZZ_CHECK(in_argv(cfg->nets[i], buf, len));
+		if (net_spec_parse(cfg->nets[i], &spec, err, sizeof(err)) == 0)
+			FUZZ_CHECK(spec.nr_hostfwd <= NET_MAX_HOSTFWD &&
+				   strlen(spec.tapif) < NET_IFNAME_MAX &&
+				   !(spec.guest_mac[0] & 1) && !(spec.host_mac[0] & 1) &&
+				   (spec.mode == NET_MODE_TAP || (!spec.vhost && !spec.tapif[0])));
 		else
 			FUZZ_CHECK(err[0]);
 	}

@@ -22,6 +22,7 @@
 #           disk, then reset: HOW is reset (reboot -f) or panic (with
 #           panic=-1); second boot, finding the mark: pass, or with
 #           HOW=sleep (first boot: reboot -f) tick as sleep does
+#   net-*   virtio-net: see /l2-net.sh
 what=uptime
 REBOOT_MARK=armlet-reboot-mark
 
@@ -170,6 +171,7 @@ timer)
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	echo "L2: slept from uptime $t0 s to $t1 s"
 	;;
+net-*) . /l2-net.sh ;;
 uptime) ;;
 *)
 	echo "L2: unknown test '$what'"

@@ -81,3 +81,24 @@ detect_host_gic() {
 stat_of() {
 	sed -n "/\"$2\": {/,/}/p" "$1" | sed -n "s/^ *\"$3\": \([0-9]*\),\{0,1\}$/\1/p" | head -n 1
 }
+
+# tell_done HOST PORT: send "done" to an L2 guest's `nc -l` (l2-net.sh) until
+# its console ($T/out) shows it arrived; 60 tries, a second apart.
+tell_done() {
+	_i=0
+	until grep -q "L2: got done" "$T/out"; do
+		_i=$((_i + 1))
+		[ $_i -le 60 ] || fail "cannot tell L2 we are done"
+		echo done | nc "$1" "$2" >/dev/null 2>&1
+		sleep 1
+	done
+}
+
+# bg_kill_at_exit: from here on, exiting (or TERM/INT, which run-all's
+# timeout sends) kills every pid in $bg_pids (add background jobs there)
+# and removes $T.
+bg_pids=""
+bg_kill_at_exit() {
+	trap 'for _p in $bg_pids; do kill -KILL "$_p" 2>/dev/null; done; rm -rf "$T"' EXIT
+	trap 'exit 143' TERM INT
+}

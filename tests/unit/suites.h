@@ -33,5 +33,6 @@ Suite *vhost_suite(void);
 Suite *vsock_suite(void);
 Suite *p9_suite(void);
 Suite *sandbox_suite(void);
+Suite *virtio_net_suite(void);
 
 #endif

@@ -55,6 +55,13 @@ START_TEST(policy_per_kind)
 			  !sandbox_allows(k, 0, "openat2"));
 		ck_assert(!sandbox_allows(k, SANDBOX_FS, "socket"));
 	}
+	/* A NIC: slirp's sockets, in every kind (a vCPU starts its thread), and only then. */
+	for (unsigned k = 0; k < SANDBOX_NR_KINDS; k++) {
+		ck_assert(sandbox_allows(k, SANDBOX_NET, "socket"));
+		ck_assert(sandbox_allows(k, SANDBOX_NET, "recvmsg"));
+		ck_assert(!sandbox_allows(k, SANDBOX_NET, "openat2"));
+		ck_assert(!sandbox_allows(k, SANDBOX_NET, "execve"));
+	}
 }
 END_TEST
 
