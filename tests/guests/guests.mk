@@ -32,6 +32,7 @@ GUEST_TESTS := \
 	rvic_ipi \
 	rvic_timer \
 	rvic_rvid \
+	rvic_virtio \
 	hostile_virtq \
 	hostile_mmio \
 	hostile_pci \
