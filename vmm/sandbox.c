@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <linux/seccomp.h>
-#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -20,9 +19,6 @@
 
 #include "log.h"
 #include "sandbox.h"
-
-/* glibc would allow 8 per CPU; armlet has a few dozen threads at most. */
-#define SANDBOX_MALLOC_ARENAS 16
 
 /* The calling thread's kind, for the SIGSYS report; NULL outside the sandbox. */
 static __thread const char *thread_kind;
@@ -122,13 +118,6 @@ int sandbox_install(unsigned features, char *err, size_t len)
 		return err_set(err, len, -ENOSYS,
 			       "this kernel has no seccomp support (CONFIG_SECCOMP_FILTER); "
 			       "run with --sandbox=off");
-	/*
-	 * glibc's malloc works out its arena limit the first time a thread
-	 * wants an arena past the eighth, by reading /sys/devices/system/cpu/
-	 * online: in whatever thread that is, filtered by then (an openat a
-	 * device thread may not make). A limit set now is never worked out.
-	 */
-	mallopt(M_ARENA_MAX, SANDBOX_MALLOC_ARENAS);
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGSYS, &sa, NULL))
 		return err_set(err, len, -errno, "cannot catch SIGSYS: %s", strerror(errno));
