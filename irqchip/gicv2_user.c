@@ -57,24 +57,6 @@ static int gicv2_user_probe(struct vm *vm, unsigned flags, char *reason, size_t 
 	return gicv2_probe_nr_cpus(vm, reason, len);
 }
 
-/* The vCPU's IRQ input (api.rst, KVM_IRQ_LINE: arm64, irq_type 0 is the CPU's own lines). */
-static int gicv2_user_set_pin(void *ctx, unsigned cpu, bool level)
-{
-	const struct vm *vm = ctx;
-	struct kvm_irq_level irq = {
-		.irq = (KVM_ARM_IRQ_TYPE_CPU << KVM_ARM_IRQ_TYPE_SHIFT) |
-		       (cpu << KVM_ARM_IRQ_VCPU_SHIFT) | KVM_ARM_IRQ_CPU_IRQ,
-		.level = level,
-	};
-
-	return ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq) < 0 ? -errno : 0;
-}
-
-static void gicv2_user_kick(void *ctx, unsigned cpu)
-{
-	vcpu_kick(ctx, cpu);
-}
-
 /* The model and the MSI frame in front of it: vm->irqchip_priv. */
 struct gicv2_user_chip {
 	struct gicv2_user gic;
@@ -102,8 +84,8 @@ static int gicv2_user_create(struct vm *vm)
 
 	if (!chip)
 		return -ENOMEM;
-	ret = gicv2_user_init(&chip->gic, vm->cfg->nr_cpus, GIC_NR_SPIS, gicv2_user_set_pin,
-			      gicv2_user_kick, vm);
+	ret = gicv2_user_init(&chip->gic, vm->cfg->nr_cpus, GIC_NR_SPIS, vcpu_irq_pin_set,
+			      vcpu_irq_pin_kick, vm);
 	if (ret) {
 		free(chip);
 		return ret;

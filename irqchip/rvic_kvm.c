@@ -85,24 +85,6 @@ static int rvic_user_probe(struct vm *vm, unsigned flags, char *reason, size_t l
 	return 0;
 }
 
-/* The vCPU's IRQ input (api.rst, KVM_IRQ_LINE: arm64, irq_type 0 is the CPU's own lines). */
-static int rvic_set_pin(void *ctx, unsigned cpu, bool level)
-{
-	const struct vm *vm = ctx;
-	struct kvm_irq_level irq = {
-		.irq = (KVM_ARM_IRQ_TYPE_CPU << KVM_ARM_IRQ_TYPE_SHIFT) |
-		       (cpu << KVM_ARM_IRQ_VCPU_SHIFT) | KVM_ARM_IRQ_CPU_IRQ,
-		.level = level,
-	};
-
-	return ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq) < 0 ? -errno : 0;
-}
-
-static void rvic_kick(void *ctx, unsigned cpu)
-{
-	vcpu_kick(ctx, cpu);
-}
-
 /* An edge on rVID input: SIGNAL of its mapping, and a kick for the target. */
 static int rvic_user_pulse(void *ctx, unsigned input)
 {
@@ -125,7 +107,9 @@ static int rvic_user_create(struct vm *vm)
 		return -ENOMEM;
 	ret = rvic_init(&chip->model, vm->cfg->nr_cpus, RVIC_NR_TRUSTED, RVIC_NR_TOTAL,
 			rvic_nr_inputs());
-	ret = ret ?: user_pins_init(&chip->pins, vm->cfg->nr_cpus, rvic_set_pin, rvic_kick, vm);
+	ret = ret
+		  ?: user_pins_init(&chip->pins, vm->cfg->nr_cpus, vcpu_irq_pin_set,
+				    vcpu_irq_pin_kick, vm);
 	for (size_t i = 0; !ret && i < sizeof(rvic_filters) / sizeof(rvic_filters[0]); i++)
 		ret = kvm_set_attr(vm->vm_fd, KVM_ARM_VM_SMCCC_CTRL, KVM_ARM_VM_SMCCC_FILTER,
 				   &rvic_filters[i]);

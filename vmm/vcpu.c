@@ -474,6 +474,23 @@ int vcpus_start(struct vm *vm)
 	return 0;
 }
 
+int vcpu_irq_pin_set(void *vm, unsigned cpu, bool level)
+{
+	const struct vm *v = vm;
+	struct kvm_irq_level irq = {
+		.irq = (KVM_ARM_IRQ_TYPE_CPU << KVM_ARM_IRQ_TYPE_SHIFT) |
+		       (cpu << KVM_ARM_IRQ_VCPU_SHIFT) | KVM_ARM_IRQ_CPU_IRQ,
+		.level = level,
+	};
+
+	return ioctl(v->vm_fd, KVM_IRQ_LINE, &irq) < 0 ? -errno : 0;
+}
+
+void vcpu_irq_pin_kick(void *vm, unsigned cpu)
+{
+	vcpu_kick(vm, cpu);
+}
+
 void vcpu_kick(struct vm *vm, unsigned cpu)
 {
 	struct vcpu *v;

@@ -80,6 +80,15 @@ void vcpus_kick_all(struct vm *vm);
 void vcpu_kick(struct vm *vm, unsigned cpu);
 
 /*
+ * For an interrupt controller in armlet (irqchip/user_pins.h's set_pin and
+ * kick, with the struct vm as ctx): drives vCPU cpu's IRQ input with
+ * KVM_IRQ_LINE (api.rst: on arm64, irq_type 0 is the CPU's own lines) and
+ * returns -errno; kicks vCPU cpu as vcpu_kick() does.
+ */
+int vcpu_irq_pin_set(void *vm, unsigned cpu, bool level);
+void vcpu_irq_pin_kick(void *vm, unsigned cpu);
+
+/*
  * Pauses the VM: kicks every vCPU out of KVM_RUN and returns once all are
  * parked (they wait for vcpus_resume() or a stop request). Returns 0 (also
  * when already paused), -ETIMEDOUT when not all parked within a few

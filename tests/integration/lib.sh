@@ -102,3 +102,37 @@ bg_kill_at_exit() {
 	trap 'for _p in $bg_pids; do kill -KILL "$_p" 2>/dev/null; done; rm -rf "$T"' EXIT
 	trap 'exit 143' TERM INT
 }
+
+# exits_of FILE CPU [KIND]: the exits --stats counted for vCPU CPU (all
+# kinds, or only KIND: mmio, intr, hypercall, ...).
+exits_of() {
+	sed -n '/"vcpu_exits": \[/,/^  \]/p' "$1" | awk -v cpu="$2" -v kind="${3:-}" '
+		/\{/ { n++ }
+		n == cpu + 1 && /"[a-z_]+": [0-9]+/ {
+			gsub(/[",:]/, "")
+			if (kind == "" || $1 == kind)
+				sum += $2
+		}
+		END { print sum + 0 }'
+}
+
+# bench_gic_figures CHIP KIND LABEL: runs tests/guests/bench_gic under
+# --irqchip=CHIP and prints its figures (never asserted). The guest prints
+# "bench: NAME = VALUE"; vCPU 2 took only timer ticks (and set up its
+# interrupt controller), so its exits over the ticks are the exits per
+# tick, split into KIND's (mmio, hypercall: named LABEL) and KVM_EXIT_INTR.
+bench_gic_figures() {
+	run_armlet -k "$GUESTS/bench_gic.bin" -m 64 -c 3 --testdev --irqchip="$1" \
+		--timeout 300 --stats="$T/stats.json"
+	[ "$rc" = 0 ] || fail "bench_gic under $1: exit $rc"
+	grep '^bench: .* ns ' "$T/out" | tr -d '\r' | sed 's/^bench: //' >"$T/figures"
+	while IFS= read -r line; do
+		figure "$1: ${line%% = *}" "${line#* = }"
+	done <"$T/figures"
+	ticks=$(sed -n 's/^bench: ticks on cpu 2 = \([0-9]*\) .*/\1/p' "$T/out")
+	[ "${ticks:-0}" -gt 0 ] || fail "bench_gic under $1: no tick count in its output"
+	figure "$1: exits per timer tick (vCPU 2, $ticks ticks)" "$(awk \
+		-v all="$(exits_of "$T/stats.json" 2)" -v kind="$(exits_of "$T/stats.json" 2 "$2")" \
+		-v intr="$(exits_of "$T/stats.json" 2 intr)" -v n="$ticks" -v label="$3" \
+		'BEGIN { printf "%.2f (%s %.2f, KVM_EXIT_INTR %.2f)", all / n, label, kind / n, intr / n }')"
+}

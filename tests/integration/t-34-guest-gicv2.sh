@@ -45,34 +45,7 @@ for chip in $chips; do
 	done
 done
 
-# exits_of FILE CPU [KIND]: the exits --stats counted for vCPU CPU (all
-# kinds, or only KIND: mmio, intr, ...).
-exits_of() {
-	sed -n '/"vcpu_exits": \[/,/^  \]/p' "$1" | awk -v cpu="$2" -v kind="${3:-}" '
-		/\{/ { n++ }
-		n == cpu + 1 && /"[a-z_]+": [0-9]+/ {
-			gsub(/[",:]/, "")
-			if (kind == "" || $1 == kind)
-				sum += $2
-		}
-		END { print sum + 0 }'
-}
-
-# bench_gic: the guest prints "bench: NAME = VALUE"; vCPU 2 took only timer
-# ticks (and set up its GIC interface), so its exits over the ticks are the
-# exits per tick.
+# bench_gic's figures (lib.sh): latencies, and exits per tick by kind.
 for chip in $bench_chips; do
-	run_armlet -k "$GUESTS/bench_gic.bin" -m 64 -c 3 --testdev --irqchip="$chip" \
-		--timeout 300 --stats="$T/stats.json"
-	[ "$rc" = 0 ] || fail "bench_gic under $chip: exit $rc"
-	grep '^bench: .* ns ' "$T/out" | tr -d '\r' | sed 's/^bench: //' >"$T/figures"
-	while IFS= read -r line; do
-		figure "$chip: ${line%% = *}" "${line#* = }"
-	done <"$T/figures"
-	ticks=$(sed -n 's/^bench: ticks on cpu 2 = \([0-9]*\) .*/\1/p' "$T/out")
-	[ "${ticks:-0}" -gt 0 ] || fail "bench_gic under $chip: no tick count in its output"
-	figure "$chip: exits per timer tick (vCPU 2, $ticks ticks)" "$(awk \
-		-v all="$(exits_of "$T/stats.json" 2)" -v mmio="$(exits_of "$T/stats.json" 2 mmio)" \
-		-v intr="$(exits_of "$T/stats.json" 2 intr)" -v n="$ticks" \
-		'BEGIN { printf "%.2f (MMIO %.2f, KVM_EXIT_INTR %.2f)", all / n, mmio / n, intr / n }')"
+	bench_gic_figures "$chip" mmio MMIO
 done

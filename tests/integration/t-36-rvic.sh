@@ -60,29 +60,7 @@ echo "auto: $(grep -o "irqchip: [a-z0-9-]*" "$T/err" | head -n1), never rvic"
 # bench_gic's figures under rvic, gicv2-user and this host's in-kernel GIC
 # (never asserted): timer interrupt round trip, IPI latency, exits per
 # tick, and under rvic the ACKNOWLEDGE + CLEAR_MASKED round trip.
-exits_of() {
-	sed -n '/"vcpu_exits": \[/,/^  \]/p' "$1" | awk -v cpu="$2" -v kind="${3:-}" '
-		/\{/ { n++ }
-		n == cpu + 1 && /"[a-z_]+": [0-9]+/ {
-			gsub(/[",:]/, "")
-			if (kind == "" || $1 == kind)
-				sum += $2
-		}
-		END { print sum + 0 }'
-}
 detect_host_gic
 for chip in rvic gicv2-user "gicv$host_gic"; do
-	run_armlet -k "$GUESTS/bench_gic.bin" -m 64 -c 3 --testdev --irqchip="$chip" \
-		--timeout 300 --stats="$T/stats.json"
-	[ "$rc" = 0 ] || fail "bench_gic under $chip: exit $rc"
-	grep '^bench: .* ns ' "$T/out" | tr -d '\r' | sed 's/^bench: //' >"$T/figures"
-	while IFS= read -r line; do
-		figure "$chip: ${line%% = *}" "${line#* = }"
-	done <"$T/figures"
-	ticks=$(sed -n 's/^bench: ticks on cpu 2 = \([0-9]*\) .*/\1/p' "$T/out")
-	[ "${ticks:-0}" -gt 0 ] || fail "bench_gic under $chip: no tick count in its output"
-	figure "$chip: exits per timer tick (vCPU 2, $ticks ticks)" "$(awk \
-		-v all="$(exits_of "$T/stats.json" 2)" -v hc="$(exits_of "$T/stats.json" 2 hypercall)" \
-		-v intr="$(exits_of "$T/stats.json" 2 intr)" -v n="$ticks" \
-		'BEGIN { printf "%.2f (hypercall %.2f, KVM_EXIT_INTR %.2f)", all / n, hc / n, intr / n }')"
+	bench_gic_figures "$chip" hypercall hypercall
 done
