@@ -92,7 +92,12 @@ static struct {
 
 void smp_serve(unsigned cpu)
 {
-	uint32_t seen = smp_calls[cpu].seq;
+	/*
+	 * Start from the last call this CPU finished, not from seq: a caller
+	 * that saw this CPU announce itself may post a call before we get
+	 * here, and starting from seq would skip it forever.
+	 */
+	uint32_t seen = smp_calls[cpu].done;
 
 	for (;;) {
 		uint32_t seq = smp_calls[cpu].seq;
