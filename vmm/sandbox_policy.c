@@ -32,7 +32,7 @@ struct sandbox_rule {
 
 /* Every thread: libc, malloc, threads, locks, the log, the SIGSYS report. */
 static const struct sandbox_rule common_rules[] = {
-	{ "read", ARG_ANY, 0 },		   /* eventfds, signalfd, timerfd, sockets, files */
+	{ "read", ARG_ANY, 0 },		   /* eventfds, timerfd, sockets, files */
 	{ "write", ARG_ANY, 0 },	   /* eventfds, the console, the log */
 	{ "writev", ARG_ANY, 0 },	   /* stdio may gather a line */
 	{ "close", ARG_ANY, 0 },	   /* fds a thread made or a device reset drops */
@@ -76,7 +76,6 @@ static const struct sandbox_rule main_rules[] = {
 	{ "openat", ARG_ANY, 0 },	     /* --reboot re-reads the kernel and initrd; --stats */
 	{ "open", ARG_ANY, 0 },		     /* the same where open is a system call */
 	{ "lseek", ARG_ANY, 0 },	     /* the loader, stdio on the --stats file */
-	{ "signalfd4", ARG_ANY, 0 },	     /* loop_run(): SIGINT, SIGTERM, SIGCHLD each boot */
 	{ "timerfd_create", ARG_ANY, 0 },    /* --timeout, each boot */
 	{ "timerfd_settime", ARG_ANY, 0 },   /* --timeout's deadline */
 	{ "accept4", ARG_ANY, 0 },	     /* control clients (armlet stop, stat, ...) */
