@@ -192,6 +192,7 @@ struct virtio_net {
 	bool running;
 	pthread_t thread;
 	void (*loop)(struct virtio_net *n); /* what the thread runs */
+	char thread_name[16];		    /* TASK_COMM_LEN, with its NUL */
 
 	/* Used by the serving thread only. */
 	bool rx_room;  /* the receive ring had buffers at the last look */
