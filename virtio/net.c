@@ -72,6 +72,15 @@ bool net_tx_drain(struct virtio_net *n, net_send_fn send)
 			virtio_stat_add(&n->vdev.stats.requests, 1);
 			/* Transmit buffers are only read: nothing written (§5.1.6.2.1). */
 			virtq_push(vq, n->tx_chain.head, 0);
+			/*
+			 * Each frame is a trip through the host's stack; a guest whose
+			 * sockets wait for their completions (Linux's TCP small queues
+			 * with napi_tx) should not wait for a whole ring of them.
+			 */
+			if ((uint16_t)(vq->used_idx - old_used) >= NET_TX_BATCH) {
+				virtio_queue_interrupt(&n->vdev, VIRTIO_NET_TXQ, old_used);
+				old_used = vq->used_idx;
+			}
 		}
 		virtio_queue_interrupt(&n->vdev, VIRTIO_NET_TXQ, old_used);
 		if (ret < 0) {
