@@ -56,14 +56,16 @@ tap_address() {
 }
 
 # vmm_args WHO MODE: the NIC options of WHO (armlet or qemu) for MODE.
+# romfile=: no PXE option ROM, which is in qemu-system-data (not unpacked)
+# and which a -kernel boot never runs.
 vmm_args() {
 	case $1/$2 in
 	armlet/tap) echo "-n mode=tap,tapif=$TAP" ;;
 	armlet/vhost) echo "-n mode=tap,tapif=$TAP,vhost=1" ;;
 	armlet/user) echo "-n mode=user" ;;
-	qemu/tap) echo "-netdev tap,id=n0,ifname=$TAP,script=no,downscript=no -device virtio-net-pci,netdev=n0" ;;
-	qemu/vhost) echo "-netdev tap,id=n0,ifname=$TAP,script=no,downscript=no,vhost=on -device virtio-net-pci,netdev=n0" ;;
-	qemu/user) echo "-netdev user,id=n0 -device virtio-net-pci,netdev=n0" ;;
+	qemu/tap) echo "-netdev tap,id=n0,ifname=$TAP,script=no,downscript=no -device virtio-net-pci,netdev=n0,romfile=" ;;
+	qemu/vhost) echo "-netdev tap,id=n0,ifname=$TAP,script=no,downscript=no,vhost=on -device virtio-net-pci,netdev=n0,romfile=" ;;
+	qemu/user) echo "-netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile=" ;;
 	esac
 }
 
@@ -110,7 +112,9 @@ run_one() {
 }
 
 qemu_user=1
-if ! qemu -netdev help 2>/dev/null | grep -qw user; then
+# -netdev user is libslirp, which Debian's QEMU links (scripts/bench checks
+# the unpacked root has it); the loader says whether this one loads it.
+if ! "$QEMU_LOADER" --library-path "$QEMU_LIBS" --list "$QEMU_BIN" | grep -q libslirp; then
 	echo "bench: network: this QEMU has no -netdev user (no libslirp): user mode runs armlet only"
 	qemu_user=0
 fi
