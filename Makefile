@@ -160,16 +160,13 @@ check: check-format check-unit check-integration
 boot: $(BUILD)/armlet $(L2_INITRAMFS)
 	scripts/nested $(NESTED_ARGS) tests/integration/boot-debian.sh
 
-# Performance suite against QEMU (boot, exits, block, footprint; prints
-# figures, asserts nothing). scripts/bench fetches fio and QEMU and builds
-# its own initramfs images; BENCH_ARGS go to it.
+# Performance suite against QEMU (boot, exits, block, footprint, network;
+# prints figures, asserts nothing). scripts/bench fetches fio, iperf3 and
+# QEMU and builds its own initramfs images; BENCH_ARGS go to it.
 .PHONY: bench
 BENCH_ARGS ?=
-# Network benchmark (iperf3 and ping, tap / tap+vhost / user; scripts/bench-net).
-BENCH_NET_ARGS ?=
 bench: $(BUILD)/armlet $(BUILD)/bench/vmmstat guests
 	scripts/bench $(BENCH_ARGS) $(NESTED_ARGS)
-	scripts/bench-net $(BENCH_NET_ARGS) $(NESTED_ARGS)
 
 # Times and weighs a VMM from the outside, next to it in L1.
 $(BUILD)/bench/vmmstat: tests/bench/vmmstat.c | $(SETUP_STAMP)

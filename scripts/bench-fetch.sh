@@ -83,3 +83,17 @@ bench_flatten_private_libs() {
 		[ -e "$multi/${f##*/}" ] || ln -s "${f#"$multi"/}" "$multi/${f##*/}"
 	done
 }
+
+# bench_need_slirp: QEMU's -netdev user is libslirp, a library
+# qemu-system-arm depends on (libslirp0, in bench_packages' closure). A
+# QEMU root unpacked without it (an older closure) is fetched again, with
+# libslirp0 named, so the network section compares user mode too.
+bench_need_slirp() {
+	local r=$cache/qemu-root
+	compgen -G "$r/usr/lib/aarch64-linux-gnu/libslirp.so.0*" >/dev/null && return 0
+	echo "bench: $r has no libslirp: fetching QEMU again"
+	rm -rf "$r"
+	bench_fetch qemu usr/bin/qemu-system-aarch64 qemu-system-arm libslirp0
+	compgen -G "$r/usr/lib/aarch64-linux-gnu/libslirp.so.0*" >/dev/null ||
+		armlet_die "no libslirp in Debian's qemu-system-arm closure: QEMU's user-mode rows need libslirp0"
+}

@@ -192,6 +192,7 @@ struct virtio_net {
 	bool running;
 	pthread_t thread;
 	void (*loop)(struct virtio_net *n); /* what the thread runs */
+	char thread_name[16];		    /* TASK_COMM_LEN, with its NUL */
 
 	/* Used by the serving thread only. */
 	bool rx_room;  /* the receive ring had buffers at the last look */
@@ -226,10 +227,18 @@ int net_tap_open(struct virtio_net *n, char *err, size_t len);
 int net_user_open(struct virtio_net *n, char *err, size_t len);
 
 /*
+ * Transmit completions are signalled at least every NET_TX_BATCH frames
+ * during a long drain (if the driver asks for them), as vhost-net does every
+ * VHOST_NET_BATCH, not only once the ring is empty.
+ */
+#define NET_TX_BATCH 64
+
+/*
  * Serving, for the backends (from their one thread):
  *
  * net_tx_drain() pops every transmit chain, hands each frame (header first)
- * to send(n, iov, nr_iov) and completes it. Returns false when the ring broke.
+ * to send(n, iov, nr_iov) and completes it, signalling completions every
+ * NET_TX_BATCH frames and at the end. Returns false when the ring broke.
  *
  * net_rx_put() copies one frame (header first, len bytes) into receive
  * buffers, merging buffers with MRG_RXBUF; fills num_buffers itself. Returns

@@ -1,34 +1,32 @@
 #!/bin/sh
-# tests/bench/net.sh - the half of scripts/bench-net that runs where KVM is.
+# tests/bench/net.sh - the network section of scripts/bench, where KVM is.
 #
-#   sh tests/bench/net.sh [RUNTIME [MODES]]
+#   sh tests/bench/net.sh [RUNTIME [RUNS [MODES]]]
 #
-# For each mode in MODES (tap, vhost, user): starts iperf3's server here,
-# boots the benchmark guest (build/bench/net-initramfs.cpio.gz) with one NIC
-# of that mode, and collects what the guest measured: iperf3 L2 -> L1 and
-# L1 -> L2 (-R) for RUNTIME seconds each, and the average of 20 pings. Prints
-# a table and writes build/bench/net.json. Figures only: nothing is asserted.
-# Exit status 0 when every run worked.
+# For each mode of MODES (tap, vhost, user), RUNS times, armlet and then
+# Debian's qemu-system-aarch64 (A B A B ..., so both see the same load)
+# boot the same kernel and benchmark initramfs (build/bench/net.cpio.gz,
+# tests/bench/net-l2.sh) with 2 vCPUs, 512 MiB and one virtio-net NIC of
+# that mode: armlet's -n mode=tap,tapif=armbench0[,vhost=1] or mode=user
+# against QEMU's -netdev tap,ifname=armbench0[,vhost=on] or -netdev user,
+# each with virtio-net-pci. The guest runs iperf3 against a server here, L2
+# -> L1 and L1 -> L2 (-R) for RUNTIME seconds each, and 20 pings; L1 is
+# 192.168.33.1 on the tap, or its loopback as 10.0.2.2 through slirp.
+# Appends Mbit/s (iperf3's receiver side) and ms samples to $BENCH_SAMPLES.
+# Figures only: nothing is asserted. Exit status 0 when every run worked.
 #
-# POSIX sh: inside L1 the shell is busybox ash.
+# POSIX sh: inside L1 the shell is busybox ash, and awk and sed are busybox's.
 set -u
-
-ARMLET_ROOT=${ARMLET_ROOT:-$(pwd)}
-cd "$ARMLET_ROOT" || exit 2
+. "$ARMLET_ROOT/tests/bench/lib.sh"
 runtime=${1:-5}
-modes=${2:-tap vhost user}
-ARMLET=$ARMLET_ROOT/build/armlet
-SUITE=${ARMLET_KERNEL:-trixie}
-KERNEL=$ARMLET_ROOT/.cache/kernel/$SUITE/Image
-INITRD=$ARMLET_ROOT/build/bench/net-initramfs.cpio.gz
+runs=${2:-3}
+modes=${3:-tap vhost user}
+INITRD=$BENCH_OUT/net.cpio.gz
 IPERF_ROOT=$ARMLET_ROOT/.cache/iperf-root
-JSON=$ARMLET_ROOT/build/bench/net.json
-
-for f in "$ARMLET" "$KERNEL" "$INITRD" "$IPERF_ROOT/usr/bin/iperf3"; do
-	[ -e "$f" ] || { echo "bench-net: no $f (run scripts/bench-net)"; exit 1; }
-done
-[ -e /dev/kvm ] || { echo "bench-net: SKIP: no /dev/kvm on this host"; exit 77; }
-T=$(mktemp -d "${TMPDIR:-/tmp}/armlet-bench-net.XXXXXX") || exit 1
+TAP=armbench0
+BENCH_SAMPLES=${BENCH_SAMPLES:-$BENCH_OUT/samples.txt}
+bench_need "$ARMLET" "$KERNEL" "$INITRD" "$IPERF_ROOT/usr/bin/iperf3" "$QEMU_BIN"
+T=$(mktemp -d "${TMPDIR:-/tmp}/armlet-net.XXXXXX") || exit 1
 server=""
 cleanup() {
 	[ -n "$server" ] && kill "$server" 2>/dev/null
@@ -45,60 +43,89 @@ l1_iperf() {
 		"$IPERF_ROOT/usr/bin/iperf3" "$@"
 }
 
-# run_mode MODE: one guest; its BENCH lines become "MODE NAME VALUE" in $T/results.
-run_mode() {
-	_mode=$1 _tap=armbench0 _net=tap
-	case $_mode in
-	tap) _n="mode=tap,tapif=$_tap" ;;
-	vhost) _n="mode=tap,tapif=$_tap,vhost=1" ;;
-	user) _n="mode=user" _net=user ;;
+# tap_address VM: once the VMM (pid VM) made the tap, give L1's end its address.
+tap_address() {
+	_i=0
+	until [ -e "/sys/class/net/$TAP" ] || [ $_i -ge 600 ]; do
+		kill -0 "$1" 2>/dev/null || return 0
+		_i=$((_i + 1))
+		usleep 100000
+	done
+	ip addr add 192.168.33.1/24 dev "$TAP" 2>/dev/null
+	ip link set "$TAP" up 2>/dev/null
+}
+
+# vmm_args WHO MODE: the NIC options of WHO (armlet or qemu) for MODE.
+# romfile=: no PXE option ROM, which is in qemu-system-data (not unpacked)
+# and which a -kernel boot never runs.
+vmm_args() {
+	case $1/$2 in
+	armlet/tap) echo "-n mode=tap,tapif=$TAP" ;;
+	armlet/vhost) echo "-n mode=tap,tapif=$TAP,vhost=1" ;;
+	armlet/user) echo "-n mode=user" ;;
+	qemu/tap) echo "-netdev tap,id=n0,ifname=$TAP,script=no,downscript=no -device virtio-net-pci,netdev=n0,romfile=" ;;
+	qemu/vhost) echo "-netdev tap,id=n0,ifname=$TAP,script=no,downscript=no,vhost=on -device virtio-net-pci,netdev=n0,romfile=" ;;
+	qemu/user) echo "-netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile=" ;;
 	esac
-	echo "bench-net: $_mode: iperf3 ${runtime} s each way, 20 pings ..."
+}
+
+# run_one WHO MODE: one guest; its figures become samples.
+run_one() {
+	_net=tap
+	[ "$2" = user ] && _net=user
+	_cmdline="quiet armlet.runtime=$runtime armlet.net=$_net"
+	_limit=$((runtime * 4 + 400))
 	l1_iperf -s >/dev/null 2>&1 &
 	server=$!
-	"$ARMLET" run -k "$KERNEL" -i "$INITRD" -m 512 -c 2 -n "$_n" \
-		-p "quiet armlet.runtime=$runtime armlet.net=$_net" \
-		--timeout $((runtime * 4 + 300)) >"$T/$_mode.out" 2>"$T/$_mode.err" </dev/null &
-	_vm=$!
-	if [ "$_net" = tap ]; then
-		_i=0
-		until [ -e "/sys/class/net/$_tap" ] || [ $_i -ge 100 ]; do
-			_i=$((_i + 1))
-			usleep 100000
-		done
-		ip addr add 192.168.33.1/24 dev "$_tap" 2>/dev/null
-		ip link set "$_tap" up 2>/dev/null
+	# shellcheck disable=SC2046 # the NIC options are words
+	if [ "$1" = armlet ]; then
+		"$ARMLET" run -k "$KERNEL" -i "$INITRD" -m 512 -c 2 $(vmm_args armlet "$2") \
+			-p "$_cmdline" --timeout $_limit >"$T/out" 2>"$T/err" </dev/null &
+	else
+		# shellcheck disable=SC2086 # QEMU's options are words
+		timeout $_limit "$QEMU_LOADER" --library-path "$QEMU_LIBS" "$QEMU_BIN" $QEMU_VIRT \
+			-m 512 -smp 2 -kernel "$KERNEL" -initrd "$INITRD" -append "$_cmdline" \
+			$(vmm_args qemu "$2") >"$T/out" 2>"$T/err" </dev/null &
 	fi
-	wait "$_vm"
+	_vm=$!
+	[ "$_net" = tap ] && tap_address $_vm
+	wait $_vm
 	_rc=$?
 	kill "$server" 2>/dev/null
 	wait "$server" 2>/dev/null
 	server=""
-	tr -d '\r' <"$T/$_mode.out" | sed -n 's/^BENCH;\([^;]*\);\(.*\)$/\1 \2/p' |
-		while read -r name value; do echo "$_mode $name ${value:-0}"; done >>"$T/results"
-	if [ "$_rc" != 0 ] || ! grep -q "L2-BODY-EXIT=0" "$T/$_mode.out"; then
-		echo "bench-net: $_mode: the guest run failed (armlet $_rc):"
-		tail -n 15 "$T/$_mode.out" "$T/$_mode.err"
+	_label=$2
+	[ "$2" = vhost ] && _label=tap+vhost
+	tr -d '\r' <"$T/out" | sed -n 's/^BENCH;\([^;]*\);\(.*\)$/\1 \2/p' |
+		while read -r _name _value; do
+			case $_name in
+			l2_to_l1_mbps) sample network "TCP L2 -> L1, $_label" "$1" Mbit/s "$_value" ;;
+			l1_to_l2_mbps) sample network "TCP L1 -> L2, $_label" "$1" Mbit/s "$_value" ;;
+			ping_avg_ms) sample network "ping L2 -> L1 (avg of 20), $_label" "$1" ms "$_value" ;;
+			esac
+		done
+	if [ "$_rc" != 0 ] || ! grep -q "L2-BODY-EXIT=0" "$T/out"; then
+		echo "bench: network: $1 $_label failed (status $_rc); its console and stderr:"
+		tail -n 15 "$T/out" "$T/err" | sed 's/^/    | /'
 		return 1
 	fi
 }
 
-rc=0
-: >"$T/results"
-for m in $modes; do
-	run_mode "$m" || rc=1
+qemu_user=1
+# -netdev user is libslirp, which Debian's QEMU links (scripts/bench checks
+# the unpacked root has it); the loader says whether this one loads it.
+if ! "$QEMU_LOADER" --library-path "$QEMU_LIBS" --list "$QEMU_BIN" | grep -q libslirp; then
+	echo "bench: network: this QEMU has no -netdev user (no libslirp): user mode runs armlet only"
+	qemu_user=0
+fi
+status=0
+for i in $(seq "$runs"); do
+	for mode in $modes; do
+		for who in armlet qemu; do
+			[ "$who/$mode/$qemu_user" = qemu/user/0 ] && continue
+			echo "bench: network: run $i/$runs, $who $mode: iperf3 ${runtime} s each way, 20 pings"
+			run_one $who "$mode" || status=1
+		done
+	done
 done
-echo
-echo "virtio-net, $runtime s per direction (Mbit/s: iperf3 receiver side; ping: avg of 20)"
-printf '%-8s %14s %14s %12s\n' mode "L2->L1 Mbit/s" "L1->L2 Mbit/s" "ping ms"
-for m in $modes; do
-	awk -v m="$m" '$1 == m { v[$2] = $3 } END {
-		printf "%-8s %14s %14s %12s\n", m, v["l2_to_l1_mbps"], v["l1_to_l2_mbps"], v["ping_avg_ms"]
-	}' "$T/results"
-done
-mkdir -p "$(dirname "$JSON")"
-awk -v rt="$runtime" 'BEGIN { printf "{\n  \"runtime_s\": %s,\n  \"runs\": [", rt; n = 0 }
-	{ printf "%s\n    {\"mode\": \"%s\", \"figure\": \"%s\", \"value\": %s}", n++ ? "," : "", $1, $2, $3 }
-	END { printf "\n  ]\n}\n" }' "$T/results" >"$JSON"
-echo "bench-net: figures in build/bench/net.json"
-exit "$rc"
+exit $status

@@ -86,14 +86,6 @@ table() {
 	}'
 }
 
-# The network rows come from the networking work; rVIC rows from the rVIC
-# model's bench_gic runs. Named here so a reader sees what is still to come.
-pending() {
-	echo
-	echo "NETWORK"
-	echo "  (iperf3 and ping rows: added with the networking work)"
-}
-
 to_json() {
 	awk -F'|' -v date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" -v setup="$*" '
 	function q(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\"" }
@@ -116,9 +108,9 @@ to_json() {
 
 rows=$(stats | ratios)
 echo "$rows" | table
-pending
 echo
-echo "ratio: armlet / QEMU (boot, exits, footprint: lower is better for armlet);"
+echo "ratio: armlet / QEMU (boot, exits, footprint, ping: lower is better for armlet;"
+echo "       network Mbit/s: higher is better);"
 echo "       L2 / L1 native on the same file (block); after / before (a/b)."
 echo "       Timings come from a nested"
 echo "       TCG host unless noted: absolute values mean something only as ratios."

@@ -1,9 +1,9 @@
 #!/bin/sh
 # tests/bench/run.sh - the half of scripts/bench that runs where KVM is.
 #
-#   sh tests/bench/run.sh SECTIONS RUNS RUNTIME SIZE_MIB BACKENDS CPUS
+#   sh tests/bench/run.sh SECTIONS RUNS RUNTIME SIZE_MIB BACKENDS CPUS [NET_MODES]
 #
-# Runs each section of SECTIONS ("boot exits block", and "a/b": the armlet
+# Runs each section of SECTIONS ("boot exits block net", and "a/b": the armlet
 # build saved as build/bench/armlet-before against build/armlet, under
 # gicv2-user, for a change's before and after; "profile": perf on armlet's
 # exit paths, printed, not tabled), each collecting samples
@@ -13,7 +13,7 @@ set -u
 ARMLET_ROOT=${ARMLET_ROOT:-$(pwd)}
 cd "$ARMLET_ROOT" || exit 2
 . "$ARMLET_ROOT/tests/bench/lib.sh"
-sections=${1:-boot exits block}
+sections=${1:-boot exits block net}
 runs=${2:-3}
 mkdir -p "$BENCH_OUT"
 BENCH_SAMPLES=$BENCH_OUT/samples.txt
@@ -25,6 +25,7 @@ for s in $sections; do
 	boot) sh tests/bench/boot.sh "$runs" || status=1 ;;
 	exits) sh tests/bench/exits.sh "$runs" || status=1 ;;
 	block) sh tests/bench/blk.sh "$3" "$4" "$5" "$6" "$runs" || status=1 ;;
+	net) sh tests/bench/net.sh "$3" "$runs" "${7:-tap vhost user}" || status=1 ;;
 	a/b) sh tests/bench/ab.sh "$runs" "$BENCH_OUT/armlet-before" "$ARMLET" || status=1 ;;
 	profile) sh tests/bench/profile.sh || status=1 ;;
 	esac

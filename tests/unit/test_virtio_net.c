@@ -544,6 +544,95 @@ START_TEST(test_tx_hostile)
 }
 END_TEST
 
+#define F_EVENT VIRTIO_BIT(VIRTIO_F_EVENT_IDX)
+
+/* The driver's used_event (after avail's ring) and the device's avail_event (after used's). */
+static uint16_t *tx_used_event(void)
+{
+	return hva(TX_AVAIL + 4 + 2 * NUM, 2);
+}
+
+static uint16_t tx_avail_event(void)
+{
+	return le16toh(*(uint16_t *)hva(TX_USED + 4 + 8ULL * NUM, 2));
+}
+
+static void post_tx(unsigned nr)
+{
+	struct guest_buf b = { BUF_GPA, 64, 0 };
+
+	memset(hva(BUF_GPA, 64), 0, 64);
+	for (unsigned i = 0; i < nr; i++)
+		guest_ring_post(&tx, &b, 1);
+}
+
+/*
+ * EVENT_IDX both ways (virtio 1.2 §2.7.10): after a drain avail_event names
+ * the next entry, so the driver's next frame kicks; completions interrupt
+ * only when they cross the driver's used_event.
+ */
+START_TEST(test_tx_event_idx)
+{
+	unsigned *irqs = &ft.notified[VIRTIO_NET_TXQ];
+
+	queues_setup(F_EVENT);
+	tx.event_idx = true;
+	nr_sent = 0;
+	send_ret = 0;
+	*tx_used_event() = htole16(0);
+	post_tx(3);
+	ck_assert(net_tx_drain(net, record_send));
+	ck_assert_uint_eq(nr_sent, 3);
+	ck_assert_uint_eq(*irqs, 1);
+	ck_assert_uint_eq(tx_avail_event(), 3);
+	/* Suppression is EVENT_IDX's alone: the flags stay 0 (§2.7.10). */
+	ck_assert_uint_eq(*(uint16_t *)hva(TX_USED, 2), 0);
+	post_tx(1);
+	ck_assert(guest_ring_kick_wanted(&tx, 3));
+	/* The driver wants to hear of the 11th completion only. */
+	*tx_used_event() = htole16(10);
+	ck_assert(net_tx_drain(net, record_send));
+	ck_assert_uint_eq(guest_ring_used_idx(&tx), 4);
+	ck_assert_uint_eq(*irqs, 1);
+	post_tx(7);
+	ck_assert(net_tx_drain(net, record_send));
+	ck_assert_uint_eq(guest_ring_used_idx(&tx), 11);
+	ck_assert_uint_eq(*irqs, 2);
+	ck_assert_uint_eq(tx_avail_event(), 11);
+}
+END_TEST
+
+static unsigned irqs_at_70;
+
+/* Sends nothing; notes how many interrupts the guest had when frame 70 goes out. */
+static int batch_send(struct virtio_net *n, const struct iovec *iov, unsigned nr_iov)
+{
+	(void)n, (void)iov, (void)nr_iov;
+	if (++nr_sent == 70)
+		irqs_at_70 = __atomic_load_n(&ft.notified[VIRTIO_NET_TXQ], __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+/* A long drain signals completions every NET_TX_BATCH frames, not only at its end. */
+START_TEST(test_tx_batch_interrupt)
+{
+	uint64_t features = _i ? F_EVENT : 0;
+
+	_Static_assert(NET_TX_BATCH < 70, "frame 70 comes after the first batch");
+	queues_setup(features);
+	tx.event_idx = _i;
+	nr_sent = irqs_at_70 = 0;
+	*tx_used_event() = htole16(0); /* EVENT_IDX: at the first completion */
+	post_tx(100);
+	ck_assert(net_tx_drain(net, batch_send));
+	ck_assert_uint_eq(nr_sent, 100);
+	ck_assert_uint_eq(guest_ring_used_idx(&tx), 100);
+	ck_assert_uint_eq(irqs_at_70, 1);
+	/* Without EVENT_IDX the rest is signalled at the end; with it, used_event was passed. */
+	ck_assert_uint_eq(ft.notified[VIRTIO_NET_TXQ], _i ? 1 : 2);
+}
+END_TEST
+
 /* The tap's loop for real, on a socketpair: frames both ways, kicks, then a clean reset. */
 START_TEST(test_fd_loop)
 {
@@ -602,6 +691,8 @@ Suite *virtio_net_suite(void)
 	tcase_add_test(tc, test_rx_hostile);
 	tcase_add_test(tc, test_tx);
 	tcase_add_test(tc, test_tx_hostile);
+	tcase_add_test(tc, test_tx_event_idx);
+	tcase_add_loop_test(tc, test_tx_batch_interrupt, 0, 2);
 	tcase_add_test(tc, test_fd_loop);
 	suite_add_tcase(s, tc);
 	return s;
