@@ -129,10 +129,11 @@ L2_PROGRAMS := /sbin/mke2fs /sbin/e2fsck
 VSOCK_TOOL := $(BUILD)/tools/vsock-tool
 
 $(L2_INITRAMFS): scripts/mk-l2-initramfs scripts/lib/initramfs.sh tests/integration/l2-body.sh Makefile \
-		tests/integration/l2-net.sh $(VSOCK_TOOL) | $(SETUP_STAMP)
+		tests/integration/l2-net.sh $(VSOCK_TOOL) $(BUILD)/tools/runas | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
 	scripts/mk-l2-initramfs $(addprefix --module ,$(L2_MODULES)) \
 		--file tests/integration/l2-net.sh:/l2-net.sh --file $(VSOCK_TOOL):/bin/vsock-tool \
+		--file $(BUILD)/tools/runas:/bin/runas \
 		$(addprefix --bin $(ARM64_ROOT):,$(L2_PROGRAMS)) $@ tests/integration/l2-body.sh
 
 # The same kernel gzip-compressed, as several distributions ship it.
@@ -151,7 +152,14 @@ $(VSOCK_TOOL): tests/integration/vsock-tool.c | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ARM64_CFLAGS) $(ARM64_LDFLAGS) -o $@ $<
 
-check-integration: $(BUILD)/armlet guests $(L2_INITRAMFS) $(L2_KERNEL_GZ) $(BUILD)/tools/dtbcheck
+# Plain tools with no libraries: runas (t-44, and in L2 for t-46), dns-answer (t-48).
+TEST_TOOLS := $(BUILD)/tools/runas $(BUILD)/tools/dns-answer
+$(TEST_TOOLS): $(BUILD)/tools/%: tests/integration/%.c | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ARM64_CFLAGS) $(ARM64_LDFLAGS) -o $@ $<
+
+check-integration: $(BUILD)/armlet guests $(L2_INITRAMFS) $(L2_KERNEL_GZ) $(BUILD)/tools/dtbcheck \
+		$(TEST_TOOLS)
 	scripts/nested --timeout $(INTEGRATION_TIMEOUT) $(NESTED_ARGS) tests/integration/run-all.sh
 
 check: check-format check-unit check-integration
@@ -174,7 +182,8 @@ $(BUILD)/bench/vmmstat: tests/bench/vmmstat.c | $(SETUP_STAMP)
 	$(CC) $(ARM64_CFLAGS) $(ARM64_LDFLAGS) -o $@ $<
 
 FORMAT_SRCS = $(PORTABLE_SRCS) $(KVM_SRCS) $(SLIRP_SRCS) $(UNIT_SRCS) $(wildcard */*.h */*/*.h) \
-	tests/integration/dtbcheck.c tests/integration/vsock-tool.c \
+	tests/integration/dtbcheck.c tests/integration/vsock-tool.c tests/integration/runas.c \
+	tests/integration/dns-answer.c \
 	$(wildcard tests/guests/*.c tests/guests/lib/*.[ch]) tests/bench/vmmstat.c
 
 format:
@@ -221,7 +230,7 @@ $(ASAN_DIR)/armlet: $(ASAN_DIR)/armlet.bin tests/integration/asan-armlet.sh
 asan: $(ASAN_DIR)/armlet
 
 # ASAN_TESTS picks tests by name, as run-all.sh does (all by default).
-check-asan: $(ASAN_DIR)/armlet guests $(L2_INITRAMFS) $(L2_KERNEL_GZ) $(BUILD)/tools/dtbcheck
+check-asan: $(ASAN_DIR)/armlet guests $(L2_INITRAMFS) $(L2_KERNEL_GZ) $(BUILD)/tools/dtbcheck $(TEST_TOOLS)
 	scripts/nested --timeout 3600 $(NESTED_ARGS) tests/integration/run-asan.sh $(ASAN_TESTS)
 
 # --- fuzzing: libFuzzer targets on plain memory (tests/fuzz/) ---------------

@@ -45,9 +45,12 @@ int p9_fid_add(struct p9_fids *t, uint32_t fid, struct p9_fid **out)
 		return -ENFILE;
 	i = t->free;
 	t->free = t->slot[i].next;
-	t->slot[i] = (struct p9_fid){
-		.fid = fid, .fd = -1, .open_fd = -1, .in_use = true, .next = t->bucket[h]
-	};
+	t->slot[i] = (struct p9_fid){ .fid = fid,
+				      .fd = -1,
+				      .open_fd = -1,
+				      .uid = P9_NONUNAME,
+				      .in_use = true,
+				      .next = t->bucket[h] };
 	t->bucket[h] = i;
 	t->used++;
 	*out = &t->slot[i];

@@ -16,8 +16,9 @@
 
 struct p9_fid {
 	uint32_t fid;
-	int fd;	     /* O_PATH fd of the file, beneath the share's root */
-	int open_fd; /* after Tlopen/Tlcreate: the open file, else -1 */
+	int fd;	      /* O_PATH fd of the file, beneath the share's root */
+	int open_fd;  /* after Tlopen/Tlcreate: the open file, else -1 */
+	uint32_t uid; /* the user it was attached as (Tattach n_uname), walks keep it */
 	uint8_t qtype;
 	bool in_use;
 	int32_t next; /* next slot in the bucket or the free list, -1 at the end */
@@ -37,7 +38,8 @@ void p9_fids_init(struct p9_fids *t);
 struct p9_fid *p9_fid_find(struct p9_fids *t, uint32_t fid);
 
 /*
- * A new slot for fid with fd = open_fd = -1: -EEXIST if fid is in use,
+ * A new slot for fid with fd = open_fd = -1 and uid = P9_NONUNAME
+ * (0xffffffff): -EEXIST if fid is in use,
  * -EBADF for P9_NOFID, -ENFILE when the pool is exhausted.
  */
 int p9_fid_add(struct p9_fids *t, uint32_t fid, struct p9_fid **out);

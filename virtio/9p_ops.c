@@ -125,6 +125,26 @@ static int p9_put_new_qid(int dirfd, const char *name, struct p9_buf *out)
 	return 0;
 }
 
+/*
+ * Gives name, just made in dfd through fid f, the owner the server's model
+ * says for the request's gid. When that fails the entry is removed again
+ * and the request fails: the guest never finds a file it was refused.
+ */
+static int p9_owner_set(struct p9_server *s, const struct p9_fid *f, uint32_t gid, int dfd,
+			const char *name, bool dir)
+{
+	struct p9_owner o = p9_owner_of(s->owner, f->uid, gid);
+	int ret;
+
+	if (o.uid == (uint32_t)-1 && o.gid == (uint32_t)-1)
+		return 0;
+	if (!fchownat(dfd, name, o.uid, o.gid, AT_SYMLINK_NOFOLLOW))
+		return 0;
+	ret = -errno;
+	unlinkat(dfd, name, dir ? AT_REMOVEDIR : 0);
+	return ret;
+}
+
 /* --- open, create, read, write ------------------------------------------------------- */
 
 int p9_op_lopen(struct p9_server *s, struct p9_buf *in, struct p9_buf *out)
@@ -164,12 +184,13 @@ int p9_op_lcreate(struct p9_server *s, struct p9_buf *in, struct p9_buf *out)
 	struct p9_fid *f = p9_fid_of(s, p9_get32(in));
 	struct p9_str name = p9_get_str(in);
 	int flags = p9_open_flags(p9_get32(in)) | O_CREAT;
-	uint32_t mode = p9_get32(in);
+	uint32_t mode = p9_get32(in), gid = p9_get32(in);
+	char buf[P9_NAME_MAX + 1];
 	int fd, pfd, ret;
+	bool created;
 	struct stat st;
 	struct p9_qid q;
 
-	p9_get32(in); /* gid: files belong to armlet's user */
 	if (in->err)
 		return -EINVAL;
 	if (!f)
@@ -178,9 +199,19 @@ int p9_op_lcreate(struct p9_server *s, struct p9_buf *in, struct p9_buf *out)
 		return f->open_fd >= 0 ? -EBUSY : -ENOTDIR;
 	if (s->ro)
 		return -EROFS;
-	fd = p9_open_beneath(f->fd, name, flags, mode);
+	/* Only a file this request made gets the guest's ids (or is removed if it cannot). */
+	fd = p9_open_beneath(f->fd, name, flags | O_EXCL, mode);
+	created = fd >= 0;
+	if (fd == -EEXIST && !(flags & O_EXCL))
+		fd = p9_open_beneath(f->fd, name, flags & ~O_CREAT, mode);
 	if (fd < 0)
 		return fd;
+	p9_str_copy(name, buf, sizeof(buf)); /* checked by p9_open_beneath() */
+	ret = created ? p9_owner_set(s, f, gid, f->fd, buf, false) : 0;
+	if (ret) {
+		close(fd);
+		return ret;
+	}
 	pfd = p9_open_beneath(f->fd, name, O_PATH, 0);
 	ret = pfd < 0 ? pfd : p9_stat_fd(pfd, &st);
 	if (ret) {
@@ -313,29 +344,31 @@ int p9_op_readdir(struct p9_server *s, struct p9_buf *in, struct p9_buf *out)
 
 int p9_op_mkdir(struct p9_server *s, struct p9_buf *in, struct p9_buf *out)
 {
-	int dfd = p9_dir_fd(s, p9_get32(in));
+	uint32_t dfid = p9_get32(in);
+	int dfd = p9_dir_fd(s, dfid);
 	struct p9_str name = p9_get_str(in);
-	uint32_t mode = p9_get32(in);
+	uint32_t mode = p9_get32(in), gid = p9_get32(in);
 	char buf[P9_NAME_MAX + 1];
 	int ret;
 
-	p9_get32(in); /* gid */
 	ret = p9_dir_entry(s, in, dfd, name, buf);
 	if (ret)
 		return ret;
 	if (mkdirat(dfd, buf, mode & 07777))
 		return -errno;
-	return p9_put_new_qid(dfd, buf, out);
+	ret = p9_owner_set(s, p9_fid_of(s, dfid), gid, dfd, buf, true);
+	return ret ?: p9_put_new_qid(dfd, buf, out);
 }
 
 int p9_op_symlink(struct p9_server *s, struct p9_buf *in, struct p9_buf *out)
 {
-	int dfd = p9_dir_fd(s, p9_get32(in));
+	uint32_t dfid = p9_get32(in);
+	int dfd = p9_dir_fd(s, dfid);
 	struct p9_str name = p9_get_str(in), target = p9_get_str(in);
+	uint32_t gid = p9_get32(in);
 	char buf[P9_NAME_MAX + 1], tbuf[PATH_MAX];
 	int ret;
 
-	p9_get32(in); /* gid */
 	ret = p9_dir_entry(s, in, dfd, name, buf);
 	/* The target is only data for the guest to resolve: any text but NUL. */
 	ret = ret ?: p9_str_copy(target, tbuf, sizeof(tbuf));
@@ -343,18 +376,21 @@ int p9_op_symlink(struct p9_server *s, struct p9_buf *in, struct p9_buf *out)
 		return ret;
 	if (symlinkat(tbuf, dfd, buf))
 		return -errno;
-	return p9_put_new_qid(dfd, buf, out);
+	ret = p9_owner_set(s, p9_fid_of(s, dfid), gid, dfd, buf, false);
+	return ret ?: p9_put_new_qid(dfd, buf, out);
 }
 
 int p9_op_mknod(struct p9_server *s, struct p9_buf *in, struct p9_buf *out)
 {
-	int dfd = p9_dir_fd(s, p9_get32(in));
+	uint32_t dfid = p9_get32(in);
+	int dfd = p9_dir_fd(s, dfid);
 	struct p9_str name = p9_get_str(in);
-	uint32_t mode = p9_get32(in);
+	uint32_t mode = p9_get32(in), gid;
 	char buf[P9_NAME_MAX + 1];
 	int ret;
 
-	p9_get32(in), p9_get32(in), p9_get32(in); /* major, minor, gid */
+	p9_get32(in), p9_get32(in); /* major, minor: no device nodes */
+	gid = p9_get32(in);
 	ret = p9_dir_entry(s, in, dfd, name, buf);
 	if (ret)
 		return ret;
@@ -363,7 +399,8 @@ int p9_op_mknod(struct p9_server *s, struct p9_buf *in, struct p9_buf *out)
 		return -EPERM;
 	if (mknodat(dfd, buf, mode & (S_IFMT | 07777), 0))
 		return -errno;
-	return p9_put_new_qid(dfd, buf, out);
+	ret = p9_owner_set(s, p9_fid_of(s, dfid), gid, dfd, buf, false);
+	return ret ?: p9_put_new_qid(dfd, buf, out);
 }
 
 int p9_op_link(struct p9_server *s, struct p9_buf *in, struct p9_buf *out)

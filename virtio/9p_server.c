@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
@@ -184,10 +185,12 @@ static int p9_op_attach(struct p9_server *s, struct p9_buf *in, struct p9_buf *o
 	struct p9_qid q;
 	int ret;
 
-	p9_get32(in);	/* afid: no authentication */
-	p9_get_str(in); /* uname */
-	p9_get_str(in); /* aname: one tree per device */
-	p9_get32(in);	/* n_uname */
+	uint32_t uid;
+
+	p9_get32(in);	    /* afid: no authentication */
+	p9_get_str(in);	    /* uname: Linux sends n_uname too, and names are the host's */
+	p9_get_str(in);	    /* aname: one tree per device */
+	uid = p9_get32(in); /* n_uname: whose files this fid creates */
 	if (in->err)
 		return -EINVAL;
 	ret = p9_fstat(s->root_fd, &st);
@@ -200,6 +203,7 @@ static int p9_op_attach(struct p9_server *s, struct p9_buf *in, struct p9_buf *o
 		p9_fid_remove(&s->fids, fid);
 		return ret;
 	}
+	f->uid = uid;
 	q = p9_qid_of(&st);
 	f->qtype = q.type;
 	p9_put_qid(out, &q);
@@ -328,6 +332,7 @@ static int p9_op_walk(struct p9_server *s, struct p9_buf *in, struct p9_buf *out
 	}
 	nf->fd = cur;
 	nf->qtype = q.type;
+	nf->uid = f->uid;
 	return 0;
 }
 
@@ -412,6 +417,27 @@ uint32_t p9_server_handle(struct p9_server *s, const uint8_t *req, uint32_t req_
 	return out.pos;
 }
 
+/* --- ownership --------------------------------------------------------------------- */
+
+struct p9_owner p9_owner_of(enum p9_owner_model model, uint32_t fid_uid, uint32_t gid)
+{
+	if (model != P9_OWNER_GUEST)
+		return (struct p9_owner){ (uint32_t)-1, (uint32_t)-1 };
+	/* P9_NONUNAME and a gid of -1 are both "no id": chown's "leave it". */
+	return (struct p9_owner){ fid_uid, gid };
+}
+
+enum p9_owner_model p9_owner_model_host(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return P9_OWNER_ARMLET;
+	return data[CAP_TO_INDEX(CAP_CHOWN)].effective & CAP_TO_MASK(CAP_CHOWN) ? P9_OWNER_GUEST
+										: P9_OWNER_ARMLET;
+}
+
 /* --- setup ------------------------------------------------------------------------- */
 
 int p9_server_init(struct p9_server *s, const char *dir, bool ro, char *err, size_t errlen)
@@ -444,6 +470,7 @@ int p9_server_init(struct p9_server *s, const char *dir, bool ro, char *err, siz
 	s->root_dev = st.st_dev;
 	s->root_ino = st.st_ino;
 	s->ro = ro;
+	s->owner = p9_owner_model_host();
 	p9_fids_init(&s->fids);
 	s->msize = P9_MAX_MSIZE;
 	return 0;

@@ -16,9 +16,11 @@
  * host paths; the only paths armlet builds are /proc/self/fd/N of its own
  * fds, to reopen a fid (O_PATH fds cannot be read or written).
  *
- * Files are created with armlet's own uid and gid (no privileges, no
- * mapping), device nodes are refused (EPERM), and a read-only share answers
- * EROFS to everything that would change it.
+ * Ownership (enum p9_owner_model): armlet with CAP_CHOWN (root) gives what
+ * the guest creates the guest's ids, as QEMU's security_model=passthrough;
+ * without it, armlet's own, as security_model=none. Device nodes are
+ * refused (EPERM) either way, and a read-only share answers EROFS to
+ * everything that would change it.
  */
 #ifndef ARMLET_VIRTIO_9P_SERVER_H
 #define ARMLET_VIRTIO_9P_SERVER_H
@@ -34,12 +36,41 @@
 #define P9_MAX_MSIZE (256U << 10)
 #define P9_MIN_MSIZE 4096
 
+/*
+ * Whose a file the guest creates (Tlcreate, Tmkdir, Tsymlink, Tmknod) is.
+ * 9P2000.L names the owner by the fid's user (Tattach's n_uname: Linux
+ * attaches once per uid, access=user and access=client alike) and the
+ * group by the request's gid (Linux already applied a setgid directory's).
+ */
+enum p9_owner_model {
+	/* armlet's uid and gid, no chown tried (QEMU's security_model=none). */
+	P9_OWNER_ARMLET,
+	/* The guest's ids, set right after the create; if that fails, the new
+	 * entry is removed and the request fails (security_model=passthrough). */
+	P9_OWNER_GUEST,
+};
+
+/* The ids to give a new file ((uint32_t)-1: keep armlet's), for p9_owner_model. */
+struct p9_owner {
+	uint32_t uid, gid;
+};
+
+/*
+ * What a file created through a fid attached as fid_uid (P9_NONUNAME when
+ * the client named none), with the request's gid, gets under model.
+ */
+struct p9_owner p9_owner_of(enum p9_owner_model model, uint32_t fid_uid, uint32_t gid);
+
+/* The model armlet can serve: P9_OWNER_GUEST when it has CAP_CHOWN (effective). */
+enum p9_owner_model p9_owner_model_host(void);
+
 struct p9_server {
 	int root_fd; /* O_PATH | O_DIRECTORY */
 	dev_t root_dev;
 	ino_t root_ino;
 	bool ro;
-	uint32_t msize; /* negotiated by Tversion */
+	enum p9_owner_model owner; /* p9_owner_model_host() at init */
+	uint32_t msize;		   /* negotiated by Tversion */
 	struct p9_fids fids;
 };
 

@@ -52,8 +52,9 @@ enum p9_type {
 #define P9_HDR_SIZE 7 /* size[4] type[1] tag[2] */
 #define P9_NOTAG    0xffff
 #define P9_NOFID    0xffffffffU
-#define P9_MAXWELEM 16 /* names in one Twalk */
-#define P9_QID_SIZE 13 /* type[1] version[4] path[8] */
+#define P9_NONUNAME 0xffffffffU /* Tattach: no numeric user */
+#define P9_MAXWELEM 16		/* names in one Twalk */
+#define P9_QID_SIZE 13		/* type[1] version[4] path[8] */
 #define P9_NAME_MAX 255
 
 /* qid types. */

@@ -176,6 +176,8 @@ static const struct sandbox_rule net_rules[] = {
 	{ "shutdown", ARG_ANY, 0 },    /* slirp: half-closed TCP */
 	{ "fcntl", ARG_ANY, 0 },       /* slirp: non-blocking sockets */
 	{ "readv", ARG_ANY, 0 },       /* tap: a frame into the guest's buffers */
+	{ "openat", ARG_ANY, 0 },      /* slirp: /etc/resolv.conf for DNS, re-read on change */
+	{ "open", ARG_ANY, 0 },	       /* the same where open is a system call */
 };
 
 /*

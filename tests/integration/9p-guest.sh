@@ -38,4 +38,17 @@ cat "$m/sub/../../secret" 2>/dev/null | grep -q SECRET && bad "read the secret t
 [ -e "$m/root/armlet" ] && bad "the planted link to / shows L1's root"
 echo pwned >"$m/root/tmp/armlet-9p-pwned" 2>/dev/null
 [ -e "$m/root/proc/self" ] || bad "the link to / does not lead to the guest's own root"
+# Ownership (armlet runs as root in L1, so it applies the guest's ids):
+# root's chown, and what a non-root user (runas: no user database in L2)
+# creates in a directory it may write, belong to those ids on L1 too.
+echo owned >"$m/owned" && chown 1000:1000 "$m/owned" || bad "chown 1000:1000"
+[ "$(stat -c %u:%g "$m/owned")" = 1000:1000 ] || bad "owned is $(stat -c %u:%g "$m/owned")"
+mkdir -m 777 "$m/byuser" || bad "mkdir byuser"
+runas 1000 1000 sh -c "echo mine >'$m/byuser/f' && mkdir '$m/byuser/d' && ln -s f '$m/byuser/l'" ||
+	bad "user 1000 cannot create in byuser"
+for f in f d l; do
+	[ "$(stat -c %u:%g "$m/byuser/$f")" = 1000:1000 ] ||
+		bad "byuser/$f is $(stat -c %u:%g "$m/byuser/$f") in the guest"
+done
+ok "9p ownership done"
 ok "9p checks done"

@@ -1,5 +1,5 @@
 # /l2-net.sh, sourced by /body for armlet.test=net-*: the L2 side of the
-# virtio-net tests (t-40..t-44). The data is `seq 1 $NET_SEQ` both ways: its
+# virtio-net tests (t-40..t-44, t-48). The data is `seq 1 $NET_SEQ` both ways: its
 # lines are all different, so a dropped, doubled or reordered piece changes
 # the md5sum that both sides compute on their own.
 #   net-tap   eth0 is 192.168.33.2/24; L1 is 192.168.33.1 on its tap.
@@ -10,6 +10,8 @@
 #             the host's loopback through slirp (10.0.2.2:8081); serve
 #             /token over HTTP on port 80 (L1 reaches it through hostfwd)
 #             and wait for L1's "done" on port 5002 (a second hostfwd).
+#   net-dns   DHCP, then resolve a name only L1's DNS server knows through
+#             slirp's 10.0.2.3, and fetch seq by that name (t-48).
 #   net-macs  print each NIC's MAC ("L2: eth0 MAC")
 NET_SEQ=200000
 
@@ -60,13 +62,15 @@ net_tap() {
 	net_wait_done
 }
 
-net_user() {
+# eth0 configured by DHCP from slirp, its DNS server in /etc/resolv.conf.
+net_dhcp() {
 	cat >/tmp/udhcpc.sh <<'EOS'
 #!/bin/sh
 case $1 in
 bound|renew)
 	ip addr add "$ip/${mask:-24}" dev "$interface"
 	for r in $router; do ip route add default via "$r"; done
+	for d in $dns; do echo "nameserver $d"; done >/etc/resolv.conf
 	echo "L2: dhcp: $ip router $router dns $dns"
 	;;
 esac
@@ -76,6 +80,10 @@ EOS
 	ip link set eth0 up || return 1
 	udhcpc -i eth0 -n -q -t 10 -T 2 -s /tmp/udhcpc.sh || { echo "L2: no DHCP lease"; return 1; }
 	ip -4 addr show dev eth0 | grep -q 'inet 10.0.2.15/' || { echo "L2: not 10.0.2.15"; return 1; }
+}
+
+net_user() {
+	net_dhcp || return 1
 	net_fetch_check http://10.0.2.2:8081/seq || return 1
 	mkdir -p /tmp/www
 	echo "armlet-hostfwd-token" >/tmp/www/token
@@ -84,9 +92,25 @@ EOS
 	net_wait_done
 }
 
+# A name only L1's DNS server knows (t-48), through slirp's 10.0.2.3, which
+# L1 answers with 10.0.2.2 (slirp's name for L1's loopback): nslookup shows
+# it, and the download goes by that name; a name L1 does not know fails.
+net_dns() {
+	net_dhcp || return 1
+	grep -q '^nameserver 10.0.2.3$' /etc/resolv.conf || { echo "L2: DNS is not 10.0.2.3"; return 1; }
+	got=$(nslookup armlet-l1.test 2>&1)
+	echo "$got" | sed 's/^/L2: nslookup: /'
+	echo "$got" | grep -q 'Address.*10\.0\.2\.2' || { echo "L2: armlet-l1.test did not resolve"; return 1; }
+	echo "L2: dns resolved armlet-l1.test"
+	nslookup no-such-name.test >/dev/null 2>&1 && { echo "L2: an unknown name resolved"; return 1; }
+	echo "L2: dns unknown name refused"
+	net_fetch_check http://armlet-l1.test:8081/seq
+}
+
 case $what in
 net-tap) net_tap || exit 1 ;;
 net-user) net_user || exit 1 ;;
+net-dns) net_dns || exit 1 ;;
 net-macs)
 	for d in /sys/class/net/eth*; do
 		[ -e "$d" ] || continue # no NIC: the pattern stays as it is

@@ -2,7 +2,9 @@
 # wrote and writes one L1 checks (md5 both ways), creates, renames and
 # removes files and directories, and cannot reach anything outside the
 # share: not through "..", nor absolute symlinks, nor a symlink planted on
-# the host pointing at /, nor one pointing at a sibling of the share.
+# the host pointing at /, nor one pointing at a sibling of the share. armlet
+# runs as root here, so the guest's ids apply: a chown in the guest, and
+# what a non-root guest user creates, show on L1 with those ids.
 . tests/integration/lib.sh
 S=$T/share
 mkdir -p "$S/sub"
@@ -26,6 +28,11 @@ expect_in out "L2-BODY-EXIT=0"
 [ -f "$S/dir2/moved" ] && [ ! -e "$S/dir/file" ] || fail "rename did not reach L1"
 [ ! -e "$S/gone" ] || fail "unlink did not reach L1"
 [ "$(readlink "$S/made-link")" = /etc/passwd ] || fail "the guest's symlink is not on L1"
+expect_in out "L2: 9p ownership done"
+for f in owned byuser/f byuser/d byuser/l; do
+	[ "$(stat -c %u:%g "$S/$f")" = 1000:1000 ] || fail "$f is $(stat -c %u:%g "$S/$f") on L1, not 1000:1000"
+done
+[ "$(stat -c %u:%g "$S/dir2")" = 0:0 ] || fail "root's dir2 is $(stat -c %u:%g "$S/dir2") on L1"
 # Nothing outside the share changed.
 [ "$(cat "$T/secret")" = SECRET ] || fail "the secret outside the share changed"
 [ ! -e /tmp/armlet-9p-pwned ] || fail "the guest wrote /tmp on L1"

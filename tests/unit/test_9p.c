@@ -90,15 +90,21 @@ static void version(void)
 	expect_ok(P9_TVERSION);
 }
 
-static void attach(uint32_t fid)
+/* Tattach of fid as the user n_uname (Linux's access=user: one attach per uid). */
+static void attach_as(uint32_t fid, uint32_t n_uname)
 {
 	msg(P9_TATTACH);
 	p9_put32(&m, fid);
 	p9_put32(&m, P9_NOFID);
 	put_s("user");
 	put_s("");
-	p9_put32(&m, 0);
+	p9_put32(&m, n_uname);
 	expect_ok(P9_TATTACH);
+}
+
+static void attach(uint32_t fid)
+{
+	attach_as(fid, 0);
 }
 
 /* Twalk of up to 16 names separated by spaces from fid to newfid; returns errno or 0. */
@@ -735,6 +741,150 @@ START_TEST(test_read_only)
 }
 END_TEST
 
+START_TEST(test_owner_of)
+{
+	struct p9_owner o;
+
+	/* Without CAP_CHOWN, armlet's ids whatever the guest asks. */
+	o = p9_owner_of(P9_OWNER_ARMLET, 1000, 1001);
+	ck_assert_uint_eq(o.uid, (uint32_t)-1);
+	ck_assert_uint_eq(o.gid, (uint32_t)-1);
+	/* With it, the fid's user and the request's gid; "none" stays "leave it". */
+	o = p9_owner_of(P9_OWNER_GUEST, 1000, 1001);
+	ck_assert_uint_eq(o.uid, 1000);
+	ck_assert_uint_eq(o.gid, 1001);
+	o = p9_owner_of(P9_OWNER_GUEST, P9_NONUNAME, 1001);
+	ck_assert_uint_eq(o.uid, (uint32_t)-1);
+	ck_assert_uint_eq(o.gid, 1001);
+	o = p9_owner_of(P9_OWNER_GUEST, 0, (uint32_t)-1);
+	ck_assert_uint_eq(o.uid, 0);
+	ck_assert_uint_eq(o.gid, (uint32_t)-1);
+	/* Root (CAP_CHOWN) serves the guest's ids; anyone else armlet's own. */
+	ck_assert_int_eq(p9_owner_model_host(), geteuid() == 0 ? P9_OWNER_GUEST : P9_OWNER_ARMLET);
+}
+END_TEST
+
+/*
+ * Tlcreate ('f': on a new fid walked from dfid, as Tlcreate turns its fid
+ * into the file), Tmkdir ('d'), Tsymlink ('l') or Tmknod of a FIFO of name
+ * in dfid with gid; returns the errno.
+ */
+static int create_kind(char kind, uint32_t dfid, const char *name, uint32_t gid)
+{
+	static uint32_t next_fid = 100;
+
+	switch (kind) {
+	case 'f':
+		ck_assert_int_eq(walk(dfid, next_fid, 0, NULL), 0);
+		msg(P9_TLCREATE);
+		p9_put32(&m, next_fid++);
+		put_s(name);
+		p9_put32(&m, 2); /* RDWR */
+		p9_put32(&m, 0644);
+		break;
+	case 'd':
+		msg(P9_TMKDIR);
+		p9_put32(&m, dfid);
+		put_s(name);
+		p9_put32(&m, 0755);
+		break;
+	case 'l':
+		msg(P9_TSYMLINK);
+		p9_put32(&m, dfid);
+		put_s(name);
+		put_s("/etc/passwd");
+		break;
+	default:
+		msg(P9_TMKNOD);
+		p9_put32(&m, dfid);
+		put_s(name);
+		p9_put32(&m, S_IFIFO | 0600);
+		p9_put32(&m, 0), p9_put32(&m, 0);
+		break;
+	}
+	p9_put32(&m, gid);
+	return send_err();
+}
+
+/* Host owner of rel as "uid:gid", or "none". */
+static const char *host_owner(const char *rel)
+{
+	static char buf[32];
+	char path[512];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", share, rel);
+	if (lstat(path, &st))
+		return "none";
+	snprintf(buf, sizeof(buf), "%u:%u", (unsigned)st.st_uid, (unsigned)st.st_gid);
+	return buf;
+}
+
+/*
+ * P9_OWNER_GUEST: what a guest user (fid attached as 1000, walked to a
+ * second fid) creates belongs to 1000 and the request's gid. Where the
+ * tests cannot chown (not root) the create fails with chown's EPERM and
+ * leaves nothing behind, as it would for armlet on a share it cannot chown.
+ */
+START_TEST(test_owner_guest)
+{
+	static const char kinds[] = "fdlp";
+	char mine[32];
+	bool can = p9_owner_model_host() == P9_OWNER_GUEST;
+
+	start(false);
+	srv.owner = P9_OWNER_GUEST;
+	attach_as(10, 1000);
+	ck_assert_int_eq(walk(10, 11, 0, NULL), 0);
+	for (const char *k = kinds; *k; k++) {
+		char name[8] = { 'n', *k, 0 };
+
+		ck_assert_int_eq(create_kind(*k, 11, name, 1001), can ? 0 : EPERM);
+		ck_assert_str_eq(host_owner(name), can ? "1000:1001" : "none");
+	}
+	/* A fid attached with no numeric user and no gid: armlet's ids, no chown tried. */
+	snprintf(mine, sizeof(mine), "%u:%u", (unsigned)geteuid(), (unsigned)getegid());
+	attach_as(12, P9_NONUNAME);
+	ck_assert_int_eq(create_kind('d', 12, "no-ids", (uint32_t)-1), 0);
+	ck_assert_str_eq(host_owner("no-ids"), mine);
+	if (can) { /* the gid alone */
+		ck_assert_int_eq(create_kind('d', 12, "gid-only", 1001), 0);
+		snprintf(mine, sizeof(mine), "%u:1001", (unsigned)geteuid());
+		ck_assert_str_eq(host_owner("gid-only"), mine);
+	}
+	/* Tlcreate of a file that exists (no EXCL) opens it: neither chowned nor removed. */
+	snprintf(mine, sizeof(mine), "%s", host_owner("hello"));
+	ck_assert_int_eq(create_kind('f', 11, "hello", 1001), 0);
+	ck_assert_str_eq(host_owner("hello"), mine);
+	/* Tsetattr's uid and gid: a chown, refused (EPERM) where armlet may not. */
+	ck_assert_int_eq(walk1(ROOT_FID, 13, "hello"), 0);
+	msg(P9_TSETATTR);
+	p9_put32(&m, 13);
+	p9_put32(&m, 0x2 | 0x4); /* UID, GID */
+	p9_put32(&m, 0), p9_put32(&m, 1000), p9_put32(&m, 1001);
+	for (unsigned i = 0; i < 5; i++)
+		p9_put64(&m, 0);
+	ck_assert_int_eq(send_err(), can ? 0 : EPERM);
+	ck_assert_str_eq(host_owner("hello"), can ? "1000:1001" : mine);
+}
+END_TEST
+
+/* P9_OWNER_ARMLET (armlet without CAP_CHOWN): new files are armlet's, whoever asks. */
+START_TEST(test_owner_armlet)
+{
+	char mine[32];
+
+	snprintf(mine, sizeof(mine), "%u:%u", (unsigned)geteuid(), (unsigned)getegid());
+	start(false);
+	srv.owner = P9_OWNER_ARMLET;
+	attach_as(10, 1000);
+	ck_assert_int_eq(create_kind('f', 10, "f", 1001), 0);
+	ck_assert_int_eq(create_kind('d', 10, "d", 1001), 0);
+	ck_assert_str_eq(host_owner("f"), mine);
+	ck_assert_str_eq(host_owner("d"), mine);
+}
+END_TEST
+
 START_TEST(test_init_errors)
 {
 	struct p9_server s2;
@@ -769,6 +919,9 @@ Suite *p9_suite(void)
 	tcase_add_test(tc, test_lock);
 	tcase_add_test(tc, test_read_only);
 	tcase_add_test(tc, test_init_errors);
+	tcase_add_test(tc, test_owner_of);
+	tcase_add_test(tc, test_owner_guest);
+	tcase_add_test(tc, test_owner_armlet);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * virtio-vsock's device half (virtio/vsock.c) against a fake vhost-vsock:
- * the CID it claims, the features it offers and accepts, and that
- * activate/reset start and stop the kernel's rings in the right order.
+ * the CID it claims, the features it offers and accepts, that
+ * activate/reset start and stop the kernel's rings in the right order, and
+ * that the event queue's buffers stay posted.
  */
 #include <errno.h>
 #include <linux/vhost.h>
@@ -136,13 +137,9 @@ START_TEST(test_cid_errors)
 }
 END_TEST
 
-START_TEST(test_activate_reset)
+/* The driver's part before DRIVER_OK: every queue enabled, 64 entries at RAM_BASE + q * 16 KiB. */
+static void queues_enable(struct virtio_dev *dev)
 {
-	struct virtio_dev *dev;
-	int run, stop, base;
-
-	init_ok(5);
-	dev = &vs.vdev;
 	dev->features = VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX);
 	for (unsigned q = 0; q < VSOCK_NR_Q; q++) {
 		uint64_t d = RAM_BASE + q * 0x4000ULL;
@@ -152,6 +149,16 @@ START_TEST(test_activate_reset)
 					    dev->features),
 				 0);
 	}
+}
+
+START_TEST(test_activate_reset)
+{
+	struct virtio_dev *dev;
+	int run, stop, base;
+
+	init_ok(5);
+	dev = &vs.vdev;
+	queues_enable(dev);
 	kern.n = 0;
 	ck_assert_int_eq(dev->ops->activate(dev), 0);
 	/* Rings set up, then running. */
@@ -171,6 +178,45 @@ START_TEST(test_activate_reset)
 	/* Again after the reset. */
 	ck_assert_int_eq(dev->ops->activate(dev), 0);
 	dev->ops->reset(dev);
+	dev->ops->destroy(dev);
+}
+END_TEST
+
+/*
+ * The event queue (virtio 1.2 §5.10.6.6): the driver fills it with
+ * buffers for VIRTIO_VSOCK_EVENT_TRANSPORT_RESET, the only event, which a
+ * device sends after the VM moved (migration, restore). armlet does
+ * neither, so the buffers stay posted, untouched, through kicks,
+ * activation and reset: no used entry, no interrupt, not handed to vhost.
+ */
+START_TEST(test_event_queue_posts_nothing)
+{
+	const uint64_t ev = RAM_BASE + VSOCK_Q_EVENT * 0x4000ULL, bufs = RAM_BASE + 0x10000;
+	struct virtio_dev *dev;
+	struct guest_ring r;
+	uint8_t *b;
+
+	init_ok(5);
+	dev = &vs.vdev;
+	queues_enable(dev);
+	guest_ring_init(&r, &mem, 64, ev, ev + 0x1000, ev + 0x2000, true);
+	b = guest_ram_ptr(&mem, bufs, 8 * 4);
+	memset(b, 0xa5, 8 * 4);
+	for (unsigned i = 0; i < 8; i++) { /* as Linux's virtio_vsock_event_fill() */
+		struct guest_buf gb = { bufs + 4 * i, 4, VIRTQ_DESC_F_WRITE };
+
+		guest_ring_post(&r, &gb, 1);
+	}
+	kern.n = 0;
+	ck_assert_int_eq(dev->ops->activate(dev), 0);
+	ck_assert_int_eq(rec_pos(VHOST_SET_VRING_KICK, 2), -1); /* rx and tx only */
+	test_sleep_ms(20);
+	dev->ops->reset(dev);
+	ck_assert_uint_eq(guest_ring_used_idx(&r), 0);
+	ck_assert_uint_eq(ft.notified[VSOCK_Q_EVENT], 0);
+	ck_assert_uint_eq(ft.needs_reset, 0);
+	for (unsigned i = 0; i < 8 * 4; i++)
+		ck_assert_uint_eq(b[i], 0xa5);
 	dev->ops->destroy(dev);
 }
 END_TEST
@@ -196,6 +242,7 @@ Suite *vsock_suite(void)
 	tcase_add_test(tc, test_cid_errors);
 	tcase_add_test(tc, test_activate_reset);
 	tcase_add_test(tc, test_activate_needs_rings);
+	tcase_add_test(tc, test_event_queue_posts_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }
