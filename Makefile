@@ -210,6 +210,8 @@ endif
 ASAN_RUNTIME := ld-linux-aarch64.so.1 libc.so.6 libm.so.6 libgcc_s.so.1 libstdc++.so.6 \
 	libasan.so.8 libubsan.so.1
 ASAN_TESTS ?=
+# The whole suite's limit in the harness: about 1 hour under ASan alone.
+ASAN_TIMEOUT ?= 7200
 
 $(ASAN_DIR)/obj/%.o: %.c | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
@@ -231,7 +233,7 @@ asan: $(ASAN_DIR)/armlet
 
 # ASAN_TESTS picks tests by name, as run-all.sh does (all by default).
 check-asan: $(ASAN_DIR)/armlet guests $(L2_INITRAMFS) $(L2_KERNEL_GZ) $(BUILD)/tools/dtbcheck $(TEST_TOOLS)
-	scripts/nested --timeout 3600 $(NESTED_ARGS) tests/integration/run-asan.sh $(ASAN_TESTS)
+	scripts/nested --timeout $(ASAN_TIMEOUT) $(NESTED_ARGS) tests/integration/run-asan.sh $(ASAN_TESTS)
 
 # --- fuzzing: libFuzzer targets on plain memory (tests/fuzz/) ---------------
 # `make fuzz` builds each tests/fuzz/fuzz_*.c with the portable sources under

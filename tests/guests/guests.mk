@@ -37,7 +37,8 @@ GUEST_TESTS := \
 	hostile_mmio \
 	hostile_pci \
 	hostile_smp \
-	hostile_flood
+	hostile_flood \
+	hostile_rvic
 
 BUILD ?= build
 GUEST_OUT := $(BUILD)/guests

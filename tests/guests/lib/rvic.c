@@ -33,6 +33,13 @@ int rvic_ack(void)
 	return (int)intid;
 }
 
+bool rvic_status_valid(unsigned long status)
+{
+	unsigned long reason = status & 0xff, arg = status >> 8;
+
+	return reason <= RVIC_NO_INTERRUPTS && arg <= 2 && (reason != RVIC_SUCCESS || !arg);
+}
+
 const char *rvic_status_name(unsigned long status)
 {
 	static const char *const names[] = { "SUCCESS", "ERROR_PARAMETER", "INVALID_CPU",

@@ -59,6 +59,13 @@ unsigned long rvic_self(void);
 /* ACKNOWLEDGE: the INTID, or -1 when the call did not return SUCCESS. */
 int rvic_ack(void);
 
+/*
+ * Whether status is one DEN0103 defines: a reason SUCCESS..NO_INTERRUPTS in
+ * bits [7:0], the index of the offending argument (0..2, and 0 for
+ * SUCCESS) in bits [15:8], nothing above.
+ */
+bool rvic_status_valid(unsigned long status);
+
 /* "ERROR_PARAMETER" etc. for a status's reason. */
 const char *rvic_status_name(unsigned long status);
 

@@ -250,15 +250,27 @@ int vblk_rw(const struct vio_dev *d, struct vq *vq, uint32_t type, uint64_t sect
 	return ret < 0 ? -1 : -2;
 }
 
-int vio_up_one(const struct vio_dev *d, struct vq *vq, unsigned num, uintptr_t base)
+int vio_up_one_vec(const struct vio_dev *d, struct vq *vq, unsigned num, uintptr_t base,
+		   uint16_t vector)
 {
+	uint16_t got;
+
 	if (vio_negotiate(d, 0))
 		return -1;
 	vq_layout(vq, num, base);
-	vq_program(d, vq, 0, (uint16_t)num, true);
+	vq_program(d, vq, 0, (uint16_t)num, false);
+	/* Queue fields freeze at DRIVER_OK (virtio 1.2 §4.1.4.3.2): the vector goes first. */
+	mmio_write16(d->common + VCOM_Q_MSIX, vector);
+	got = mmio_read16(d->common + VCOM_Q_MSIX);
+	mmio_write16(d->common + VCOM_Q_ENABLE, 1);
 	vio_status_set(d,
 		       VIRTIO_S_ACK | VIRTIO_S_DRIVER | VIRTIO_S_FEATURES_OK | VIRTIO_S_DRIVER_OK);
-	return vio_status(d) & VIRTIO_S_NEEDS_RESET ? -1 : 0;
+	return vio_status(d) & VIRTIO_S_NEEDS_RESET ? -1 : got;
+}
+
+int vio_up_one(const struct vio_dev *d, struct vq *vq, unsigned num, uintptr_t base)
+{
+	return vio_up_one_vec(d, vq, num, base, VIRTIO_NO_VECTOR) < 0 ? -1 : 0;
 }
 
 void vio_pattern_fill(uint8_t *buf, size_t len)

@@ -165,5 +165,11 @@ void vio_pattern_fill(uint8_t *buf, size_t len);
 
 /* Brings a device up with queue 0 on vq (num entries at base); returns 0 or -1. */
 int vio_up_one(const struct vio_dev *d, struct vq *vq, unsigned num, uintptr_t base);
+/*
+ * The same with queue 0's MSI-X vector set to vector before DRIVER_OK. Returns
+ * -1, or the vector queue 0 reads back (NO_VECTOR where the device refused it).
+ */
+int vio_up_one_vec(const struct vio_dev *d, struct vq *vq, unsigned num, uintptr_t base,
+		   uint16_t vector);
 
 #endif /* GUEST_VIRTIO_H */
