@@ -34,6 +34,7 @@ HZ=4000
 
 # per_exit REPORT STATS: vCPU 0's samples per exit to armlet, in microseconds.
 per_exit() {
+	report=$1
 	exits=$(tr -d ' \n' <"$2" |
 		sed -n 's/.*"vcpu_exits":\[{"mmio":\([0-9]*\),"system_event":[0-9]*,"intr":[0-9]*,"hypercall":\([0-9]*\).*/\1 \2/p')
 	# shellcheck disable=SC2086 # two numbers
@@ -45,7 +46,7 @@ per_exit() {
 		printf "vcpu0: %d exits to armlet (%d MMIO, %d hypercalls)\n", n, mmio, hc
 		if (n) for (k in s)
 			printf "vcpu0: %-7s %6d samples, %.1f us per exit to armlet\n", k, s[k], s[k] * 1e6 / hz / n
-	}' "$1"
+	}' "$report"
 }
 
 echo 0 >/proc/sys/kernel/kptr_restrict 2>/dev/null
