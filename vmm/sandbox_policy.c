@@ -24,9 +24,10 @@ struct sandbox_rule {
 	int err; /* 0: allowed; otherwise the call fails with this errno, not the process */
 };
 
-#define IOC_TYPE_MASK 0xff00u /* _IOC_TYPE's bits in an ioctl request */
-#define IOC_TYPE_KVM  0xae00u /* KVMIO */
-#define IOC_TYPE_TTY  0x5400u /* TCGETS, TCSETS, ... */
+#define SANDBOX_PRIO_HOT 255	 /* seccomp_syscall_priority(): above every default */
+#define IOC_TYPE_MASK	 0xff00u /* _IOC_TYPE's bits in an ioctl request */
+#define IOC_TYPE_KVM	 0xae00u /* KVMIO */
+#define IOC_TYPE_TTY	 0x5400u /* TCGETS, TCSETS, ... */
 #define IOC_TYPE_VHOST                                                                             \
 	0xaf00u /* VHOST_VIRTIO: a vhost device starts and stops at DRIVER_OK/reset */
 
@@ -333,6 +334,14 @@ int sandbox_filter_build(enum sandbox_kind kind, unsigned features, bool tsync,
 	for (unsigned t = 0; t < NR_TABLES && !ret; t++)
 		if (mask & 1u << t)
 			ret = table_add(ctx, &tables[t], mask);
+	/*
+	 * ioctl first: it is KVM_RUN, the one call of every vCPU exit, and its
+	 * verdict depends on an argument, so the kernel's per-syscall seccomp
+	 * cache cannot skip the filter for it. libseccomp puts calls with
+	 * argument checks after the plain ones: last, it walked every other
+	 * call's test first, in each of a vCPU thread's two filters.
+	 */
+	ret = ret ?: seccomp_syscall_priority(ctx, SCMP_SYS(ioctl), SANDBOX_PRIO_HOT);
 	if (ret) {
 		seccomp_release(ctx);
 		return ret < 0 ? ret : -EINVAL;

@@ -12,6 +12,7 @@
 
 #include "exitcode.h"
 #include "kvm.h"
+#include "le.h"
 #include "log.h"
 #include "sandbox.h"
 #include "vcpu.h"
@@ -228,12 +229,18 @@ static void vcpu_handle_mmio(struct vcpu *v)
 
 	if (len == 0 || len > 8)
 		return;
+	/*
+	 * Byte by byte, not memcpy(): glibc's memcpy is its SVE variant on a
+	 * host with SVE, and the first SVE instruction after a system call
+	 * (here KVM_RUN) traps to the kernel to get SVE back (el0_sve_acc),
+	 * one trap per MMIO exit for a copy of at most 8 bytes.
+	 */
 	if (run->mmio.is_write) {
-		memcpy(&val, run->mmio.data, len); /* little-endian host and guest */
+		val = le_bytes_get(run->mmio.data, len);
 		handled = bus_write_cpu(&v->vm->bus, v->id, addr, len, val);
 	} else {
 		handled = bus_read_cpu(&v->vm->bus, v->id, addr, len, &val);
-		memcpy(run->mmio.data, &val, len);
+		le_bytes_set(run->mmio.data, len, val);
 	}
 	if (!handled)
 		log_debug("vcpu %u: unhandled MMIO %s at 0x%llx (%u bytes)%s", v->id,

@@ -4,13 +4,15 @@
 #   sh tests/bench/exits.sh RUNS
 #
 # Runs the bench_exits guest (tests/guests/bench_exits.c: HVC, MMIO to the
-# VMM, MMIO to the GIC distributor, IPI, timer interrupt, EOI) RUNS times
-# under each irqchip model this L1 offers, armlet's and QEMU's alternately
-# (A B A B ...), and records each figure's per-run median. On a GICv3 L1:
-# armlet gicv3, gicv3-its and gicv2-user against QEMU's in-kernel GICv3 and
-# its userspace GICv2 (kernel_irqchip=off); on a GICv2 L1 (scripts/nested
-# --gic 2): armlet gicv2 and gicv2-user against QEMU's in-kernel and
-# userspace GICv2. Appends to $BENCH_SAMPLES.
+# VMM, MMIO to the GIC distributor, IPI, timer interrupt, EOI, LPI through
+# an ITS; rVIC calls under rvic) RUNS times under each irqchip model this
+# L1 offers, armlet's and QEMU's alternately (A B A B ...), and records
+# each figure's per-run median. On a GICv3 L1: armlet gicv3, gicv3-its and
+# gicv2-user against QEMU's in-kernel GICv3 without and with its in-kernel
+# ITS and its userspace GICv2 (kernel_irqchip=off); on a GICv2 L1
+# (scripts/nested --gic 2): armlet gicv2 and gicv2-user against QEMU's
+# in-kernel and userspace GICv2. Both: armlet's rvic, which QEMU does not
+# have. Appends to $BENCH_SAMPLES.
 set -u
 . "$ARMLET_ROOT/tests/bench/lib.sh"
 runs=${1:-3}
@@ -21,16 +23,17 @@ trap 'rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 
 # Each entry pairs an armlet model with the QEMU machine options that are
-# its counterpart ("-" when QEMU has none), per L1 GIC.
-# rVIC goes here, with its own counterpart ("-": QEMU has no rVIC), once
-# armlet has the model and bench_exits a driver for it: "rvic -".
+# its counterpart ("-" when QEMU has none: the rVIC), per L1 GIC. QEMU's
+# virt has an ITS by default with a GICv3: off for the plain gicv3 pair.
 if grep -q GICv3 /proc/interrupts; then
-	models="gicv3 gic-version=3
-gicv3-its -
-gicv2-user gic-version=2,kernel_irqchip=off"
+	models="gicv3 gic-version=3,its=off
+gicv3-its gic-version=3,its=on
+gicv2-user gic-version=2,kernel_irqchip=off
+rvic -"
 else
 	models="gicv2 gic-version=2
-gicv2-user gic-version=2,kernel_irqchip=off"
+gicv2-user gic-version=2,kernel_irqchip=off
+rvic -"
 fi
 
 status=0

@@ -59,10 +59,9 @@ ratios() {
 	END {
 		for (r = 1; r <= NR; r++) {
 			split(row[r], f, "|")
-			# armlet X against qemu X; gicv3-its against the plain QEMU GICv3.
+			# armlet X against qemu X (none for rvic: QEMU has no rVIC).
 			ref = f[3]
 			if (!sub(/^armlet/, "qemu", ref)) ref = ""
-			sub(/-its$/, "", ref)
 			if (f[1] == "block") ref = (f[3] == "L1") ? "" : "L1"
 			if (f[1] == "a/b") ref = (f[3] == "after") ? "before" : ""
 			if (ref != "") ref = f[1] FS f[2] FS ref

@@ -31,7 +31,7 @@
 #include "rvic.h"
 #include "timer.h"
 
-#define WAIT_MS 5000
+#define WAIT_MS BENCH_WAIT_MS
 #define SAMPLES 200
 #define TICKS	200
 #define TICK_US 2000
@@ -48,78 +48,31 @@
 
 enum { ERR_NR_CPUS = 1, ERR_START, ERR_TIMEOUT };
 
-/* The rVIC has no distributor to set up: each CPU enables itself. */
-static void rv_dist_init(void)
-{
-}
-
-static void rv_cpu_init(void)
-{
-	rvic_call(RVIC_FN(RVIC_ENABLE), 0, 0, 0, NULL);
-}
-
-static void rv_private_enable(unsigned intid)
-{
-	rvic_call(RVIC_FN(RVIC_CLEAR_MASKED), rvic_self(), intid, 0, NULL);
-}
-
-/* As an IAR: NO_INTERRUPTS and the like read as spurious. */
-static uint32_t rv_ack(void)
-{
-	int intid = rvic_ack();
-
-	return intid < 0 ? 1023 : (uint32_t)intid;
-}
-
-/* A level interrupt (the timer) is resampled before it is unmasked. */
-static void rv_eoi(uint32_t intid)
-{
-	if (intid < RVIC_NR_TRUSTED && intid >= 16)
-		rvic_call(RVIC_FN(RVIC_RESAMPLE), intid, 0, 0, NULL);
-	rvic_call(RVIC_FN(RVIC_CLEAR_MASKED), rvic_self(), intid, 0, NULL);
-}
-
-static void rv_send_sgi(unsigned sgi, unsigned cpu)
-{
-	rvic_call(RVIC_FN(RVIC_SIGNAL), cpu_mpidr(cpu) & MPIDR_AFF_MASK, sgi, 0, NULL);
-}
-
-static const struct bench_gic gic_rvic = {
-	.name = "rvic",
-	.dist_init = rv_dist_init,
-	.cpu_init = rv_cpu_init,
-	.private_enable = rv_private_enable,
-	.ack = rv_ack,
-	.eoi = rv_eoi,
-	.send_sgi = rv_send_sgi,
-};
-
 static const struct bench_gic *gic;
 
 /* Set by the handler on the CPU that took the interrupt, cleared by the waiter. */
-static volatile uint32_t timer_fired, sgi_fired;
-static volatile uint64_t timer_entry, sgi_entry;
+static struct bench_irq timer_irq, sgi_irq;
+static bool wfi_receiver;
 static volatile uint32_t ticks_left, ticks_taken;
 static volatile uint32_t spurious[NR_BENCH_CPUS]; /* each written by its own CPU */
 static volatile uint32_t cpu_up[NR_BENCH_CPUS], wfi_stop, ticks_done;
 
 static uint64_t samples[SAMPLES], samples_rt[SAMPLES];
+static const struct bench_samples timer_samples = { SAMPLES, samples, samples_rt, NULL };
 
-static void on_timer(unsigned cpu)
+/* CPU 2's periodic tick; false when the interrupt is not one of those. */
+static bool on_tick(unsigned cpu)
 {
-	if (cpu == CPU_TICKS) {
-		ticks_taken = ticks_taken + 1;
-		if (--ticks_left) {
-			timer_set_cval(TIMER_VIRT,
-				       timer_cval(TIMER_VIRT) + timer_ticks_us(TICK_US));
-			return;
-		}
-		timer_stop(TIMER_VIRT);
-		smp_flag_set(&ticks_done, 1);
-		return;
+	if (cpu != CPU_TICKS)
+		return false;
+	ticks_taken = ticks_taken + 1;
+	if (--ticks_left) {
+		timer_set_cval(TIMER_VIRT, timer_cval(TIMER_VIRT) + timer_ticks_us(TICK_US));
+		return true;
 	}
 	timer_stop(TIMER_VIRT);
-	timer_fired = 1;
+	smp_flag_set(&ticks_done, 1);
+	return true;
 }
 
 static void bench_irq(struct exc_frame *frame)
@@ -134,12 +87,14 @@ static void bench_irq(struct exc_frame *frame)
 		spurious[cpu] = spurious[cpu] + 1;
 		return;
 	}
-	if (intid == GIC_PPI_VIRT_TIMER) {
-		timer_entry = entry;
-		on_timer(cpu);
-	} else if (intid == SGI_BENCH) {
-		sgi_entry = entry;
-		sgi_fired = 1;
+	if (intid == GIC_PPI_VIRT_TIMER && !on_tick(cpu)) {
+		timer_stop(TIMER_VIRT);
+		bench_irq_done(gic, iar, &timer_irq, entry);
+		return;
+	}
+	if (intid == SGI_BENCH && cpu == CPU_IPI) {
+		bench_irq_done(gic, iar, &sgi_irq, entry);
+		return;
 	}
 	gic->eoi(iar);
 }
@@ -147,40 +102,6 @@ static void bench_irq(struct exc_frame *frame)
 static void wait_flag(volatile uint32_t *flag, const char *what)
 {
 	bench_wait_flag(flag, WAIT_MS, ERR_TIMEOUT, what);
-}
-
-/* CPU 0: the virtual timer set to fire at once, SAMPLES times. */
-static void bench_timer(void)
-{
-	gic->private_enable(GIC_PPI_VIRT_TIMER);
-	for (unsigned i = 0; i < SAMPLES; i++) {
-		uint64_t t0;
-
-		timer_fired = 0;
-		t0 = timer_now(TIMER_VIRT);
-		timer_arm(TIMER_VIRT, t0);
-		wait_flag(&timer_fired, "timer");
-		samples_rt[i] = counter_read() - t0;
-		samples[i] = timer_entry - t0;
-	}
-	bench_report("timer program to handler entry", samples, SAMPLES);
-	bench_report("timer program to handler done (after EOI)", samples_rt, SAMPLES);
-}
-
-/* rVIC only: ACKNOWLEDGE + CLEAR_MASKED of a self-SIGNALled IPI, IRQs masked. */
-static void bench_rvic_calls(void)
-{
-	local_irq_disable();
-	for (unsigned i = 0; i < SAMPLES; i++) {
-		uint64_t t0;
-
-		rv_send_sgi(SGI_BENCH, 0);
-		t0 = counter_read();
-		rv_eoi(rv_ack());
-		samples[i] = counter_read() - t0;
-	}
-	local_irq_enable();
-	bench_report("ACKNOWLEDGE + CLEAR_MASKED round trip", samples, SAMPLES);
 }
 
 /* CPU 1's loop for the WFI variant: sleep until told to stop. */
@@ -191,29 +112,34 @@ static void idle_wfi(unsigned long arg)
 		wfi();
 }
 
-static void bench_ipi(bool wfi_receiver)
+/* CPU 0 to CPU 1; with CPU 1 in WFI, after it has had time to fall asleep. */
+static uint64_t sgi_trigger(void)
 {
-	if (wfi_receiver)
-		smp_call_async(CPU_IPI, idle_wfi, 0);
-	for (unsigned i = 0; i < SAMPLES; i++) {
-		uint64_t t0;
+	uint64_t t0;
 
-		if (wfi_receiver)
-			delay_us(WFI_SETTLE_US);
-		sgi_fired = 0;
-		t0 = counter_read();
-		gic->send_sgi(SGI_BENCH, CPU_IPI);
-		wait_flag(&sgi_fired, "IPI");
-		samples[i] = sgi_entry - t0;
-	}
-	if (wfi_receiver) {
+	if (wfi_receiver)
+		delay_us(WFI_SETTLE_US);
+	t0 = counter_read();
+	gic->send_sgi(SGI_BENCH, CPU_IPI);
+	return t0;
+}
+
+static void bench_ipi(bool wfi)
+{
+	const struct bench_samples s = { SAMPLES, samples, NULL, NULL };
+
+	wfi_receiver = wfi;
+	if (wfi)
+		smp_call_async(CPU_IPI, idle_wfi, 0);
+	bench_irq_run(sgi_trigger, &sgi_irq, &s, "IPI", ERR_TIMEOUT);
+	if (wfi) {
 		wfi_stop = 1;
 		gic->send_sgi(SGI_BENCH, CPU_IPI); /* out of WFI, to see the stop */
 		TEST_ASSERT(smp_call_wait(CPU_IPI, WAIT_MS), ERR_TIMEOUT, "cpu %u stuck in WFI",
 			    CPU_IPI);
 	}
-	bench_report(wfi_receiver ? "IPI send to handler entry (receiver in WFI)"
-				  : "IPI send to handler entry (receiver spinning)",
+	bench_report(wfi ? "IPI send to handler entry (receiver in WFI)"
+			 : "IPI send to handler entry (receiver spinning)",
 		     samples, SAMPLES);
 }
 
@@ -257,17 +183,18 @@ int test_main(void)
 
 	TEST_ASSERT(nr == NR_BENCH_CPUS, ERR_NR_CPUS, "run with -c %u (have %u)", NR_BENCH_CPUS,
 		    nr);
-	gic = rvic_present() ? &gic_rvic : gicv3_present() ? &bench_gic_v3 : &bench_gic_v2;
+	gic = rvic_present() ? &bench_gic_rvic : gicv3_present() ? &bench_gic_v3 : &bench_gic_v2;
 	printf("bench: gic = %s, CNTFRQ %lu Hz\n", gic->name, counter_freq());
 	exception_handler_set(EXC_IRQ, bench_irq);
 	gic->dist_init();
 	gic->cpu_init();
 	local_irq_enable();
 
-	bench_timer();
-	if (gic == &gic_rvic) {
+	/* CPU 0: the virtual timer set to fire at once, SAMPLES times. */
+	bench_timer(gic, &timer_irq, &timer_samples, ERR_TIMEOUT);
+	if (gic == &bench_gic_rvic) {
 		gic->private_enable(SGI_BENCH);
-		bench_rvic_calls();
+		bench_rvic_calls(SGI_BENCH, samples, SAMPLES);
 	}
 	start(CPU_IPI, ipi_cpu);
 	bench_ipi(false);

@@ -74,7 +74,7 @@ GUEST_LDFLAGS := -nostdlib -nostartfiles -static -no-pie \
 GUEST_FORBIDDEN := \
 	'[[:space:]](ld|st)a?[lx]?x[rp][bh]?[[:space:]]|[[:space:]](cas|swp|ld(add|clr|eor|set|smax|smin|umax|umin)|st(add|clr|eor|set|smax|smin|umax|umin))[a-z]*[[:space:]]'
 
-GUEST_LIB_C := bench counter exception gicv2 gicv3 pci printf psci rvic smp string testdev timer uart virtio
+GUEST_LIB_C := bench counter exception gicv2 gicv3 gicv3_its pci printf psci rvic smp string testdev timer uart virtio
 GUEST_LIB_S := start vectors
 GUEST_LIB_OBJS := $(GUEST_LIB_S:%=$(GUEST_OUT)/lib/%.o) \
 	$(GUEST_LIB_C:%=$(GUEST_OUT)/lib/%.o)

@@ -82,6 +82,28 @@ START_TEST(filters_build)
 }
 END_TEST
 
+/* The first call each filter tests is ioctl (KVM_RUN): sandbox_policy.c says why. */
+START_TEST(filters_test_ioctl_first)
+{
+	for (unsigned k = 0; k < SANDBOX_NR_KINDS; k++) {
+		scmp_filter_ctx ctx = NULL;
+		char line[256];
+		FILE *f = tmpfile();
+
+		ck_assert_ptr_nonnull(f);
+		ck_assert_int_eq(sandbox_filter_build(k, SANDBOX_FS | SANDBOX_NET, false, &ctx), 0);
+		ck_assert_int_eq(seccomp_export_pfc(ctx, fileno(f)), 0);
+		seccomp_release(ctx);
+		rewind(f);
+		while (fgets(line, sizeof(line), f) && !strstr(line, "filter for syscall"))
+			;
+		ck_assert_msg(strstr(line, "\"ioctl\""), "%s: first: %s", sandbox_kind_name(k),
+			      line);
+		fclose(f);
+	}
+}
+END_TEST
+
 /* What the child does under the sandbox; its exit code 0 means "all went as expected". */
 enum scenario {
 	ALLOWED_CALLS,	  /* main filter: getpid, an eventfd, a thread */
@@ -229,6 +251,7 @@ Suite *sandbox_suite(void)
 
 	tcase_add_test(tc, policy_per_kind);
 	tcase_add_test(tc, filters_build);
+	tcase_add_test(tc, filters_test_ioctl_first);
 	tcase_add_test(tc, allowed_calls_run);
 	tcase_add_test(tc, forbidden_calls_kill);
 	suite_add_tcase(s, tc);

@@ -33,7 +33,7 @@ uintptr_t gicv3_dist_base = GICV3_DIST_BASE, gicv3_redist_base = GICV3_REDIST_BA
 #define read_icc(reg)	    read_sysreg(reg)
 #define write_icc(reg, val) write_sysreg(reg, val)
 
-static uintptr_t redist(void)
+uintptr_t gicv3_redist(void)
 {
 	return gicv3_redist_base + (uintptr_t)this_cpu() * GICV3_REDIST_SIZE;
 }
@@ -54,7 +54,7 @@ void gicv3_dist_init(void)
 
 void gicv3_cpu_init(void)
 {
-	uintptr_t rd = redist();
+	uintptr_t rd = gicv3_redist();
 
 	mmio_write32(rd + GICR_WAKER, mmio_read32(rd + GICR_WAKER) & ~GICR_WAKER_SLEEP);
 	for (unsigned i = 0; i < GICV3_WAIT_SPINS; i++) {
@@ -78,7 +78,7 @@ void gicv3_cpu_init(void)
 
 void gicv3_private_enable(unsigned intid)
 {
-	mmio_write32(redist() + GICR_ISENABLER0, 1u << (intid & 31));
+	mmio_write32(gicv3_redist() + GICR_ISENABLER0, 1u << (intid & 31));
 }
 
 uint32_t gicv3_ack(void)

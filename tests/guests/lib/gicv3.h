@@ -3,7 +3,8 @@
  * compare armlet's userspace GICv2 with the in-kernel vGICv3: the
  * distributor with affinity routing, each CPU's redistributor (its SGIs
  * and PPIs) and the system-register CPU interface, Group 1 only, as Linux
- * uses it under KVM. No SPIs, LPIs or ITS.
+ * uses it under KVM. No SPIs; LPIs
+ * through an ITS are lib/gicv3_its.h's.
  *
  * gicv3_present() tells the two GICs apart (a GICv2 VM has nothing at the
  * GICv3 ID registers, which read as zero). Call gicv3_dist_init() once on
@@ -21,6 +22,9 @@
 
 /* The bases the driver uses: armlet's, unless set from a device tree first. */
 extern uintptr_t gicv3_dist_base, gicv3_redist_base;
+
+/* The calling CPU's redistributor (its RD_base frame; SGI_base follows it). */
+uintptr_t gicv3_redist(void);
 
 /* Whether the VM's GIC is a GICv3: GICD_PIDR2.ArchRev. */
 bool gicv3_present(void);
