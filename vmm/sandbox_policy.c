@@ -7,6 +7,7 @@
  * device_rules[], a new main-loop duty to main_rules[], each with the reason.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@ enum sandbox_arg {
 	ARG_ANY,	  /* any arguments */
 	ARG_CLONE_THREAD, /* clone(): threads only (CLONE_THREAD set), never a process */
 	ARG_IOCTL_DEV,	  /* ioctl(): KVM's (type 0xAE), vhost's (0xAF), the terminal's (0x54) */
+	ARG_OPEN_READ,	  /* open(), openat(): read-only opens; any other fails with EACCES */
 };
 
 struct sandbox_rule {
@@ -160,25 +162,25 @@ static const struct sandbox_rule fs_rules[] = {
  * (virtio/net_user.c); a tap's frames come in with readv.
  */
 static const struct sandbox_rule net_rules[] = {
-	{ "socket", ARG_ANY, 0 },      /* slirp: the guest's outbound connections */
-	{ "connect", ARG_ANY, 0 },     /* slirp: outbound TCP, UDP */
-	{ "bind", ARG_ANY, 0 },	       /* slirp: UDP and hostfwd sockets */
-	{ "listen", ARG_ANY, 0 },      /* slirp: hostfwd listeners */
-	{ "accept", ARG_ANY, 0 },      /* slirp: hostfwd connections */
-	{ "accept4", ARG_ANY, 0 },     /* the same, newer libc */
-	{ "sendto", ARG_ANY, 0 },      /* slirp: UDP, TCP send() */
-	{ "recvfrom", ARG_ANY, 0 },    /* slirp: UDP, TCP recv() */
-	{ "sendmsg", ARG_ANY, 0 },     /* slirp: scattered sends */
-	{ "recvmsg", ARG_ANY, 0 },     /* slirp: scattered receives */
-	{ "setsockopt", ARG_ANY, 0 },  /* slirp: SO_REUSEADDR, TCP_NODELAY, ... */
-	{ "getsockopt", ARG_ANY, 0 },  /* slirp: SO_ERROR after a connect */
-	{ "getsockname", ARG_ANY, 0 }, /* slirp: the address a socket got */
-	{ "getpeername", ARG_ANY, 0 }, /* slirp: a hostfwd connection's peer */
-	{ "shutdown", ARG_ANY, 0 },    /* slirp: half-closed TCP */
-	{ "fcntl", ARG_ANY, 0 },       /* slirp: non-blocking sockets */
-	{ "readv", ARG_ANY, 0 },       /* tap: a frame into the guest's buffers */
-	{ "openat", ARG_ANY, 0 },      /* slirp: /etc/resolv.conf for DNS, re-read on change */
-	{ "open", ARG_ANY, 0 },	       /* the same where open is a system call */
+	{ "socket", ARG_ANY, 0 },	/* slirp: the guest's outbound connections */
+	{ "connect", ARG_ANY, 0 },	/* slirp: outbound TCP, UDP */
+	{ "bind", ARG_ANY, 0 },		/* slirp: UDP and hostfwd sockets */
+	{ "listen", ARG_ANY, 0 },	/* slirp: hostfwd listeners */
+	{ "accept", ARG_ANY, 0 },	/* slirp: hostfwd connections */
+	{ "accept4", ARG_ANY, 0 },	/* the same, newer libc */
+	{ "sendto", ARG_ANY, 0 },	/* slirp: UDP, TCP send() */
+	{ "recvfrom", ARG_ANY, 0 },	/* slirp: UDP, TCP recv() */
+	{ "sendmsg", ARG_ANY, 0 },	/* slirp: scattered sends */
+	{ "recvmsg", ARG_ANY, 0 },	/* slirp: scattered receives */
+	{ "setsockopt", ARG_ANY, 0 },	/* slirp: SO_REUSEADDR, TCP_NODELAY, ... */
+	{ "getsockopt", ARG_ANY, 0 },	/* slirp: SO_ERROR after a connect */
+	{ "getsockname", ARG_ANY, 0 },	/* slirp: the address a socket got */
+	{ "getpeername", ARG_ANY, 0 },	/* slirp: a hostfwd connection's peer */
+	{ "shutdown", ARG_ANY, 0 },	/* slirp: half-closed TCP */
+	{ "fcntl", ARG_ANY, 0 },	/* slirp: non-blocking sockets */
+	{ "readv", ARG_ANY, 0 },	/* tap: a frame into the guest's buffers */
+	{ "openat", ARG_OPEN_READ, 0 }, /* slirp: reads /etc/resolv.conf for DNS, on change */
+	{ "open", ARG_OPEN_READ, 0 },	/* the same where open is a system call */
 };
 
 /*
@@ -252,6 +254,32 @@ const char *sandbox_kind_name(enum sandbox_kind kind)
 	return (unsigned)kind < SANDBOX_NR_KINDS ? kind_names[kind] : NULL;
 }
 
+/*
+ * Read-only opens of open/openat (flags are argument arg) pass; one that
+ * could write (write access, O_CREAT, O_TRUNC) fails with EACCES. Both
+ * halves are conditional: libseccomp lets an unconditional refusal of the
+ * same call override a conditional allow, so the refusal is spelt out as
+ * the allow's complement (an access mode of 3 included).
+ */
+static int open_read_add(scmp_filter_ctx ctx, int nr, unsigned arg)
+{
+	static const struct {
+		uint64_t mask, val;
+	} refused[] = {
+		{ O_ACCMODE, O_WRONLY }, { O_ACCMODE, O_RDWR }, { O_ACCMODE, O_ACCMODE },
+		{ O_CREAT, O_CREAT },	 { O_TRUNC, O_TRUNC },
+	};
+	const uint64_t writes = O_ACCMODE | O_CREAT | O_TRUNC;
+	int ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+				   SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, writes, O_RDONLY));
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]) && !ret; i++)
+		ret = seccomp_rule_add(
+		    ctx, SCMP_ACT_ERRNO(EACCES), nr, 1,
+		    SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, refused[i].mask, refused[i].val));
+	return ret;
+}
+
 static int rule_add(scmp_filter_ctx ctx, const struct sandbox_rule *r)
 {
 	int nr = seccomp_syscall_resolve_name(r->name);
@@ -273,36 +301,49 @@ static int rule_add(scmp_filter_ctx ctx, const struct sandbox_rule *r)
 					     SCMP_A1(SCMP_CMP_MASKED_EQ, IOC_TYPE_MASK, types[i]));
 		return ret;
 	}
+	case ARG_OPEN_READ: return open_read_add(ctx, nr, strcmp(r->name, "open") == 0 ? 1 : 2);
 	case ARG_ANY: break;
 	}
 	return seccomp_rule_add(ctx, action, nr, 0);
 }
 
-/* A rule that allows name whatever its arguments, in one of the tables in mask. */
-static bool plainly_allowed(const char *name, unsigned mask)
+/* A rule for name with argument test arg and error err, in one of the tables in mask. */
+static bool rule_in(const char *name, enum sandbox_arg arg, int err, unsigned mask)
 {
 	for (unsigned t = 0; t < NR_TABLES; t++) {
 		if (!(mask & 1u << t))
 			continue;
 		for (size_t i = 0; i < tables[t].n; i++)
-			if (tables[t].rules[i].arg == ARG_ANY && !tables[t].rules[i].err &&
+			if (tables[t].rules[i].arg == arg && tables[t].rules[i].err == err &&
 			    strcmp(tables[t].rules[i].name, name) == 0)
 				return true;
 	}
 	return false;
 }
 
+/* A rule that allows name whatever its arguments, in one of the tables in mask. */
+static bool plainly_allowed(const char *name, unsigned mask)
+{
+	return rule_in(name, ARG_ANY, 0, mask);
+}
+
 /*
  * A call plainly allowed by one table and restricted or refused by another
  * in the same filter (ioctl, openat in main's) keeps only the plain allow:
  * libseccomp refuses conflicting rules, and the wider one is what was meant.
+ * Likewise a call refused outright by one table (a device's open) and
+ * allowed read-only by another (a NIC's) keeps the read-only rule, which
+ * refuses the rest itself.
  */
 static int table_add(scmp_filter_ctx ctx, const struct sandbox_table *t, unsigned mask)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		const struct sandbox_rule *r = &t->rules[i];
 		bool plain = r->arg == ARG_ANY && !r->err;
-		int ret = !plain && plainly_allowed(r->name, mask) ? 0 : rule_add(ctx, r);
+		bool wider =
+		    plainly_allowed(r->name, mask) ||
+		    (r->arg == ARG_ANY && r->err && rule_in(r->name, ARG_OPEN_READ, 0, mask));
+		int ret = !plain && wider ? 0 : rule_add(ctx, r);
 
 		if (ret)
 			return ret;
