@@ -103,6 +103,8 @@ static void *p9_thread(void *arg)
 	};
 	sigset_t all;
 
+	/* Named from inside: see net_thread_main() (virtio/net.c). */
+	pthread_setname_np(pthread_self(), "virtio-9p");
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	/* If this fails (logged), the filter it inherited still holds. */
@@ -132,7 +134,6 @@ static int p9_activate(struct virtio_dev *dev)
 	ret = pthread_create(&p->thread, NULL, p9_thread, p);
 	if (ret)
 		return -ret;
-	pthread_setname_np(p->thread, "virtio-9p");
 	p->running = true;
 	return 0;
 }

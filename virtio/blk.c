@@ -243,6 +243,8 @@ static void *blk_queue_thread(void *arg)
 {
 	struct blk_queue *q = arg;
 
+	/* Named from inside: see net_thread_main() (virtio/net.c). */
+	pthread_setname_np(pthread_self(), q->thread_name);
 	/* If this fails (logged), the vCPU filter it inherited still holds. */
 	sandbox_thread_enter(SANDBOX_DEVICE);
 	do
@@ -260,7 +262,6 @@ static void *blk_queue_thread(void *arg)
 static int blk_queue_start(struct blk_queue *q)
 {
 	struct virtio_queue *vq = &q->blk->vdev.queues[q->index];
-	char name[16];
 	int ret;
 
 	if (vq->vq.num > BLK_QUEUE_SIZE)
@@ -270,12 +271,11 @@ static int blk_queue_start(struct blk_queue *q)
 	q->inflight = q->inflight_peak = 0;
 	q->inflight_bytes = 0;
 	q->flush = NULL;
+	snprintf(q->thread_name, sizeof(q->thread_name), "%.8s-q%u",
+		 q->blk->name + strlen("virtio-"), q->index);
 	ret = pthread_create(&q->thread, NULL, blk_queue_thread, q);
 	if (ret)
 		return -ret;
-	/* "blk0-q3": thread names are 15 characters at most. */
-	snprintf(name, sizeof(name), "%.8s-q%u", q->blk->name + strlen("virtio-"), q->index);
-	pthread_setname_np(q->thread, name);
 	q->running = true;
 	return 0;
 }

@@ -52,7 +52,8 @@ struct blk_queue {
 	struct blk_bq *bq;
 	int stop_fd;
 	pthread_t thread;
-	bool running; /* a thread runs: set and cleared by activate()/reset() */
+	char thread_name[16]; /* "blk0-q3": 15 characters at most */
+	bool running;	      /* a thread runs: set and cleared by activate()/reset() */
 	/* The thread's own, reset before it starts. */
 	struct virtq *vq;
 	bool stopping;		 /* reset() is waiting: abandon completions */

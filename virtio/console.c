@@ -145,6 +145,8 @@ static void *console_tx_thread(void *arg)
 	};
 	sigset_t all;
 
+	/* Named from inside: see net_thread_main() (virtio/net.c). */
+	pthread_setname_np(pthread_self(), "virtio-console");
 	/*
 	 * Signals are for the main loop and the vCPUs. With SIGPIPE blocked
 	 * too, a closed reader is an EPIPE here even where nobody ignored it.
@@ -249,7 +251,6 @@ static int console_activate(struct virtio_dev *dev)
 		ret = pthread_create(&c->tx_thread, NULL, console_tx_thread, c);
 		if (ret)
 			return -ret;
-		pthread_setname_np(c->tx_thread, "virtio-console");
 		c->tx_running = true;
 	}
 	pthread_mutex_lock(&c->rx_lock);

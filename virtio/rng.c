@@ -99,6 +99,8 @@ static void *rng_thread(void *arg)
 	};
 	sigset_t all;
 
+	/* Named from inside: see net_thread_main() (virtio/net.c). */
+	pthread_setname_np(pthread_self(), "virtio-rng");
 	/* Signals are for the main loop and the vCPUs. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
@@ -130,7 +132,6 @@ static int rng_activate(struct virtio_dev *dev)
 	ret = pthread_create(&r->thread, NULL, rng_thread, r);
 	if (ret)
 		return -ret;
-	pthread_setname_np(r->thread, "virtio-rng");
 	r->running = true;
 	return 0;
 }

@@ -162,6 +162,8 @@ static void *vhost_relay_thread(void *arg)
 	unsigned ring[VHOST_MAX_RINGS + 1], n = 0;
 	sigset_t all;
 
+	/* Named from inside: see net_thread_main() (virtio/net.c). */
+	pthread_setname_np(pthread_self(), "vhost-relay");
 	/* Signals are for the main loop and the vCPUs. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
@@ -202,7 +204,6 @@ static int vhost_relay_start(struct vhost *v)
 	ret = pthread_create(&v->relay, NULL, vhost_relay_thread, v);
 	if (ret)
 		return -ret;
-	pthread_setname_np(v->relay, "vhost-relay");
 	v->relay_running = true;
 	return 0;
 }
