@@ -81,7 +81,7 @@ l2_done() {
 run_armlet() {
 	echo "bench: block: armlet io=$1: fio on /dev/vda ..."
 	"$ARMLET" run -k "$KERNEL" -i "$INITRD" -m $L2_MEM -c "$cpus" \
-		-p "quiet armlet.runtime=$runtime" -d "$disk,io=$1" \
+		-p "quiet armlet.runtime=$runtime" -d "$disk,io=$1" --nodefaults \
 		--timeout $((runtime * 8 + 300)) >"$T/out" 2>"$T/err" </dev/null
 	l2_done "armlet io=$1" "$T/out" "$T/err" $?
 }

@@ -25,7 +25,7 @@ trap 'exit 130' INT TERM
 boot_one() {
 	if [ "$1" = armlet ]; then
 		"$VMMSTAT" -m BENCH-INIT -r $MEM -- "$ARMLET" run -k "$KERNEL" -i "$INITRD" \
-			-m $MEM -c "$2" --stats="$T/stats" --timeout 600 >"$T/out" 2>"$T/err" </dev/null
+			-m $MEM -c "$2" --nodefaults --stats="$T/stats" --timeout 600 >"$T/out" 2>"$T/err" </dev/null
 	else
 		"$VMMSTAT" -m BENCH-INIT -r $MEM -- "$T/qemu_virt" -m $MEM -smp "$2" \
 			-kernel "$KERNEL" -initrd "$INITRD" >"$T/out" 2>"$T/err" </dev/null

@@ -40,8 +40,8 @@ status=0
 for i in $(seq "$runs"); do
 	while read -r chip qemu_opts; do
 		echo "bench: exits: run $i/$runs, armlet $chip"
-		"$ARMLET" run -k "$GUEST.bin" -m 64 -c 2 --testdev --irqchip="$chip" --timeout 300 \
-			>"$T/out" 2>&1 </dev/null
+		"$ARMLET" run -k "$GUEST.bin" -m 64 -c 2 --testdev --irqchip="$chip" --nodefaults \
+			--timeout 300 >"$T/out" 2>&1 </dev/null
 		guest_figures exits "armlet $chip" "$T/out" || status=1
 		[ "$qemu_opts" = - ] && continue
 		echo "bench: exits: run $i/$runs, qemu $chip"

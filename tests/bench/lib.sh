@@ -24,7 +24,8 @@ qemu() {
 }
 
 # The QEMU side of every comparison: the virt board with the host's GIC
-# under KVM, no default devices, the serial port on stdout.
+# under KVM, no default devices, the serial port on stdout. armlet runs with
+# --nodefaults to match (no user-mode NIC) wherever the bench gives it no -n.
 QEMU_KVM="-enable-kvm -cpu host -nodefaults -no-user-config -display none -serial stdio -no-reboot"
 QEMU_VIRT="-M virt,gic-version=host $QEMU_KVM"
 

@@ -55,7 +55,7 @@ status=0
 for chip in "$@"; do
 	echo "bench: profile: armlet under $chip"
 	if ! perf record -q -F $HZ -e cpu-clock -g -o "$T/perf.data" -- \
-		"$ARMLET" run -k "$GUEST" -m 64 -c 2 --testdev --irqchip="$chip" --timeout 300 \
+		"$ARMLET" run -k "$GUEST" -m 64 -c 2 --testdev --irqchip="$chip" --nodefaults --timeout 300 \
 		--stats="$T/stats.json" \
 		>"$T/out" 2>"$T/err" </dev/null || ! grep -q "^bench: done" "$T/out"; then
 		echo "bench: profile under $chip failed:"
