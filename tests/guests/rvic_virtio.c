@@ -61,6 +61,7 @@ int test_main(void)
 	unsigned n, nr = 0;
 	uintptr_t table;
 	unsigned long s;
+	int got;
 
 	exception_handler_set(EXC_IRQ, irq);
 	rvic_call(RVIC_FN(RVIC_ENABLE), 0, 0, 0, NULL);
@@ -76,16 +77,9 @@ int test_main(void)
 	TEST_ASSERT(table && nr >= 2, ERR_MSIX, "no MSI-X table (%u vectors)", nr);
 	pci_msix_entry_set(table, 1, RVID_DOORBELL, IN, false);
 	pci_msix_control(&blk.fn, true, false);
-	/* Queue fields freeze at DRIVER_OK (virtio 1.2 §4.1.4.3.2): the vector goes first. */
-	TEST_ASSERT(vio_negotiate(&blk, 0) == 0, ERR_UP, "features");
-	vq_layout(&vq, 64, (uintptr_t)ring_mem);
-	vq_program(&blk, &vq, 0, 64, false);
-	mmio_write16(blk.common + VCOM_Q_MSIX, 1);
-	TEST_ASSERT(mmio_read16(blk.common + VCOM_Q_MSIX) == 1, ERR_MSIX, "queue 0 took no vector");
-	mmio_write16(blk.common + VCOM_Q_ENABLE, 1);
-	vio_status_set(&blk,
-		       VIRTIO_S_ACK | VIRTIO_S_DRIVER | VIRTIO_S_FEATURES_OK | VIRTIO_S_DRIVER_OK);
-	TEST_ASSERT(!(vio_status(&blk) & VIRTIO_S_NEEDS_RESET), ERR_UP, "blk not up");
+	got = vio_up_one_vec(&blk, &vq, 64, (uintptr_t)ring_mem, 1);
+	TEST_ASSERT(got >= 0, ERR_UP, "blk not up");
+	TEST_ASSERT(got == 1, ERR_MSIX, "queue 0 took no vector (%d)", got);
 	vio_pattern_fill(pattern, sizeof(pattern));
 
 	write_expect(0, 1);

@@ -390,12 +390,23 @@ START_TEST(test_rx_plain_too_big)
 }
 END_TEST
 
+/* The frame f of len bytes merged into the 1536-byte buffers at BUF_GPA, + 4 KiB, + 8 KiB. */
+static void check_merged3(const uint8_t *f, size_t len)
+{
+	struct virtio_net_hdr h;
+
+	memcpy(&h, hva(BUF_GPA, HDR), HDR);
+	ck_assert_uint_eq(le16toh(h.num_buffers), 3);
+	ck_assert_mem_eq(hva(BUF_GPA + HDR, 1536 - HDR), f + HDR, 1536 - HDR);
+	ck_assert_mem_eq(hva(BUF_GPA + 0x1000, 1536), f + 1536, 1536);
+	ck_assert_mem_eq(hva(BUF_GPA + 0x2000, len - 3072), f + 3072, len - 3072);
+}
+
 /* MRG_RXBUF: a frame over three buffers, num_buffers 3, all published at once. */
 START_TEST(test_rx_merged)
 {
 	static uint8_t f[5000];
 	size_t len = make_frame(f, 4000, 5);
-	struct virtio_net_hdr h;
 
 	queues_setup(F_MRG);
 	for (int i = 0; i < 4; i++)
@@ -405,11 +416,7 @@ START_TEST(test_rx_merged)
 	ck_assert_uint_eq(guest_ring_used(&rx, 0).len, 1536);
 	ck_assert_uint_eq(guest_ring_used(&rx, 1).len, 1536);
 	ck_assert_uint_eq(guest_ring_used(&rx, 2).len, len - 2 * 1536);
-	memcpy(&h, hva(BUF_GPA, HDR), HDR);
-	ck_assert_uint_eq(le16toh(h.num_buffers), 3);
-	ck_assert_mem_eq(hva(BUF_GPA + HDR, 1536 - HDR), f + HDR, 1536 - HDR);
-	ck_assert_mem_eq(hva(BUF_GPA + 0x1000, 1536), f + 1536, 1536);
-	ck_assert_mem_eq(hva(BUF_GPA + 0x2000, len - 3072), f + 3072, len - 3072);
+	check_merged3(f, len);
 }
 END_TEST
 
@@ -418,7 +425,6 @@ START_TEST(test_rx_merged_wait)
 {
 	static uint8_t f[5000];
 	size_t len = make_frame(f, 3500, 7);
-	struct virtio_net_hdr h;
 
 	queues_setup(F_MRG);
 	post_rx(BUF_GPA, 1536);
@@ -431,10 +437,7 @@ START_TEST(test_rx_merged_wait)
 	ck_assert_uint_eq(guest_ring_used_idx(&rx), 3);
 	/* The first buffer offered is the frame's first. */
 	ck_assert_uint_eq(guest_ring_used(&rx, 0).id, 0);
-	memcpy(&h, hva(BUF_GPA, HDR), HDR);
-	ck_assert_uint_eq(le16toh(h.num_buffers), 3);
-	ck_assert_mem_eq(hva(BUF_GPA + 0x1000, 1536), f + 1536, 1536);
-	ck_assert_mem_eq(hva(BUF_GPA + 0x2000, len - 3072), f + 3072, len - 3072);
+	check_merged3(f, len);
 }
 END_TEST
 
