@@ -377,6 +377,16 @@ void board_summary(const struct board *b, struct json *j)
 		json_u64(j, "bytes_read", dev->stats.bytes_read);
 		json_u64(j, "bytes_written", dev->stats.bytes_written);
 		json_u64(j, "errors", dev->stats.errors);
+		if (b->virtio[i]->kind == BOARD_NET) {
+			const struct net_stats *ns = &((const struct virtio_net *)dev->priv)->stats;
+
+			json_u64(j, "tx_frames", __atomic_load_n(&ns->tx_frames, __ATOMIC_RELAXED));
+			json_u64(j, "rx_frames", __atomic_load_n(&ns->rx_frames, __ATOMIC_RELAXED));
+			json_u64(j, "tx_dropped",
+				 __atomic_load_n(&ns->tx_dropped, __ATOMIC_RELAXED));
+			json_u64(j, "rx_dropped",
+				 __atomic_load_n(&ns->rx_dropped, __ATOMIC_RELAXED));
+		}
 		json_object_end(j);
 	}
 	json_object_end(j);

@@ -79,8 +79,10 @@ run_one() {
 	server=$!
 	# shellcheck disable=SC2046 # the NIC options are words
 	if [ "$1" = armlet ]; then
+		rm -f "$T/stats.json"
 		"$ARMLET" run -k "$KERNEL" -i "$INITRD" -m 512 -c 2 $(vmm_args armlet "$2") \
-			-p "$_cmdline" --timeout $_limit >"$T/out" 2>"$T/err" </dev/null &
+			-p "$_cmdline" --stats="$T/stats.json" --timeout $_limit \
+			>"$T/out" 2>"$T/err" </dev/null &
 	else
 		# shellcheck disable=SC2086 # QEMU's options are words
 		timeout $_limit "$QEMU_LOADER" --library-path "$QEMU_LIBS" "$QEMU_BIN" $QEMU_VIRT \
@@ -104,6 +106,11 @@ run_one() {
 			ping_avg_ms) sample network "ping L2 -> L1 (avg of 20), $_label" "$1" ms "$_value" ;;
 			esac
 		done
+	# Frames armlet had to drop for want of receive buffers (vhost: the kernel's, not counted).
+	if [ "$1" = armlet ] && [ "$2" != vhost ] && [ -s "$T/stats.json" ]; then
+		_drops=$(sed -n '/"virtio-net0": {/,/}/s/^ *"rx_dropped": \([0-9]*\).*/\1/p' "$T/stats.json")
+		[ -n "$_drops" ] && sample network "receive frames dropped, $_label" armlet count "$_drops"
+	fi
 	if [ "$_rc" != 0 ] || ! grep -q "L2-BODY-EXIT=0" "$T/out"; then
 		echo "bench: network: $1 $_label failed (status $_rc); its console and stderr:"
 		tail -n 15 "$T/out" "$T/err" | sed 's/^/    | /'

@@ -72,13 +72,19 @@ expect_in out "L2: eth0 02:aa:bb:cc:dd:01 up"
 expect_in out "L2-BODY-EXIT=0"
 rx=$(stat_of "$T/stats.json" virtio-net0 bytes_written)
 tx=$(stat_of "$T/stats.json" virtio-net0 bytes_read)
+rxf=$(stat_of "$T/stats.json" virtio-net0 rx_frames)
+txf=$(stat_of "$T/stats.json" virtio-net0 tx_frames)
 if [ "$vhost" = 1 ]; then
 	# The kernel moved the frames: armlet's own counters stay at zero.
-	[ "${tx:-x}" = 0 ] && [ "${rx:-x}" = 0 ] ||
-		fail "vhost=1 but armlet itself moved ${tx:-?}/${rx:-?} bytes"
+	[ "${tx:-x}" = 0 ] && [ "${rx:-x}" = 0 ] && [ "${txf:-x}" = 0 ] && [ "${rxf:-x}" = 0 ] ||
+		fail "vhost=1 but armlet itself moved ${tx:-?}/${rx:-?} bytes, ${txf:-?}/${rxf:-?} frames"
 else
 	[ "${rx:-0}" -ge 1000000 ] || fail "--stats: virtio-net0 received ${rx:-no} bytes"
 	[ "${tx:-0}" -ge 1000000 ] || fail "--stats: virtio-net0 sent ${tx:-no} bytes"
+	[ "${rxf:-0}" -gt 0 ] && [ "${txf:-0}" -gt 0 ] ||
+		fail "--stats: virtio-net0 counted ${rxf:-no} frames in, ${txf:-no} out"
+	figure net_tap_rx_frames "$rxf"
+	figure net_tap_rx_dropped "$(stat_of "$T/stats.json" virtio-net0 rx_dropped)"
 	figure net_tap_rx_bytes "$rx"
 	figure net_tap_tx_bytes "$tx"
 fi
