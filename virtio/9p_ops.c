@@ -81,14 +81,18 @@ static bool p9_flags_write(int flags)
 	return (flags & O_ACCMODE) != O_RDONLY || (flags & (O_TRUNC | O_CREAT));
 }
 
-/* The fid's O_PATH fd, which must be a directory for the *at() calls. */
-static int p9_dir_fd(struct p9_server *s, uint32_t fid)
+/* f's O_PATH fd, which must be a directory for the *at() calls; f may be NULL (no such fid). */
+static int p9_dir_of(const struct p9_fid *f)
 {
-	struct p9_fid *f = p9_fid_of(s, fid);
-
 	if (!f)
 		return -EBADF;
 	return f->qtype == P9_QTDIR ? f->fd : -ENOTDIR;
+}
+
+/* The same for fid by number. */
+static int p9_dir_fd(struct p9_server *s, uint32_t fid)
+{
+	return p9_dir_of(p9_fid_of(s, fid));
 }
 
 /*
@@ -344,8 +348,8 @@ int p9_op_readdir(struct p9_server *s, struct p9_buf *in, struct p9_buf *out)
 
 int p9_op_mkdir(struct p9_server *s, struct p9_buf *in, struct p9_buf *out)
 {
-	uint32_t dfid = p9_get32(in);
-	int dfd = p9_dir_fd(s, dfid);
+	const struct p9_fid *d = p9_fid_of(s, p9_get32(in));
+	int dfd = p9_dir_of(d);
 	struct p9_str name = p9_get_str(in);
 	uint32_t mode = p9_get32(in), gid = p9_get32(in);
 	char buf[P9_NAME_MAX + 1];
@@ -356,14 +360,13 @@ int p9_op_mkdir(struct p9_server *s, struct p9_buf *in, struct p9_buf *out)
 		return ret;
 	if (mkdirat(dfd, buf, mode & 07777))
 		return -errno;
-	ret = p9_owner_set(s, p9_fid_of(s, dfid), gid, dfd, buf, true);
-	return ret ?: p9_put_new_qid(dfd, buf, out);
+	return p9_owner_set(s, d, gid, dfd, buf, true) ?: p9_put_new_qid(dfd, buf, out);
 }
 
 int p9_op_symlink(struct p9_server *s, struct p9_buf *in, struct p9_buf *out)
 {
-	uint32_t dfid = p9_get32(in);
-	int dfd = p9_dir_fd(s, dfid);
+	const struct p9_fid *d = p9_fid_of(s, p9_get32(in));
+	int dfd = p9_dir_of(d);
 	struct p9_str name = p9_get_str(in), target = p9_get_str(in);
 	uint32_t gid = p9_get32(in);
 	char buf[P9_NAME_MAX + 1], tbuf[PATH_MAX];
@@ -376,14 +379,13 @@ int p9_op_symlink(struct p9_server *s, struct p9_buf *in, struct p9_buf *out)
 		return ret;
 	if (symlinkat(tbuf, dfd, buf))
 		return -errno;
-	ret = p9_owner_set(s, p9_fid_of(s, dfid), gid, dfd, buf, false);
-	return ret ?: p9_put_new_qid(dfd, buf, out);
+	return p9_owner_set(s, d, gid, dfd, buf, false) ?: p9_put_new_qid(dfd, buf, out);
 }
 
 int p9_op_mknod(struct p9_server *s, struct p9_buf *in, struct p9_buf *out)
 {
-	uint32_t dfid = p9_get32(in);
-	int dfd = p9_dir_fd(s, dfid);
+	const struct p9_fid *d = p9_fid_of(s, p9_get32(in));
+	int dfd = p9_dir_of(d);
 	struct p9_str name = p9_get_str(in);
 	uint32_t mode = p9_get32(in), gid;
 	char buf[P9_NAME_MAX + 1];
@@ -399,8 +401,7 @@ int p9_op_mknod(struct p9_server *s, struct p9_buf *in, struct p9_buf *out)
 		return -EPERM;
 	if (mknodat(dfd, buf, mode & (S_IFMT | 07777), 0))
 		return -errno;
-	ret = p9_owner_set(s, p9_fid_of(s, dfid), gid, dfd, buf, false);
-	return ret ?: p9_put_new_qid(dfd, buf, out);
+	return p9_owner_set(s, d, gid, dfd, buf, false) ?: p9_put_new_qid(dfd, buf, out);
 }
 
 int p9_op_link(struct p9_server *s, struct p9_buf *in, struct p9_buf *out)
