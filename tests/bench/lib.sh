@@ -77,9 +77,14 @@ field() {
 	sed -n "s/^vmmstat: .*[ ]$1=\\([-0-9.]*\\).*/\\1/p; s/^vmmstat: $1=\\([-0-9.]*\\).*/\\1/p" "$2" | tail -n 1
 }
 
+# stat_in OBJECT KEY FILE: KEY's number in the flat object OBJECT of armlet's --stats.
+stat_in() {
+	tr -d ' \n' <"$3" | sed -n "s/.*\"$1\":{[^}]*\"$2\":\\([0-9.]*\\).*/\\1/p"
+}
+
 # stat_ms KEY FILE: armlet's --stats timeline_ms.KEY.
 stat_ms() {
-	tr -d ' \n' <"$2" | sed -n "s/.*\"timeline_ms\":{[^}]*\"$1\":\\([0-9.]*\\).*/\\1/p"
+	stat_in timeline_ms "$1" "$2"
 }
 
 bench_need() {

@@ -108,7 +108,7 @@ run_one() {
 		done
 	# Frames armlet had to drop for want of receive buffers (vhost: the kernel's, not counted).
 	if [ "$1" = armlet ] && [ "$2" != vhost ] && [ -s "$T/stats.json" ]; then
-		_drops=$(sed -n '/"virtio-net0": {/,/}/s/^ *"rx_dropped": \([0-9]*\).*/\1/p' "$T/stats.json")
+		_drops=$(stat_in virtio-net0 rx_dropped "$T/stats.json")
 		[ -n "$_drops" ] && sample network "receive frames dropped, $_label" armlet count "$_drops"
 	fi
 	if [ "$_rc" != 0 ] || ! grep -q "L2-BODY-EXIT=0" "$T/out"; then
